@@ -1,0 +1,72 @@
+# Central Asia Investment Atlas. `make run` serves the app, `make test` runs every test.
+# Each target installs what it needs: the virtualenv from requirements.lock, the
+# vendored JS/CSS (npm pack), and Debian's Chromium for the browser tests.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install vendor chromium run test test-unit test-e2e bench validate lint lock docker clean
+
+help:
+	@echo "make run       serve the atlas on the shipped dataset (http://localhost:8501)"
+	@echo "make test      install what is needed and run every test, browser tests included"
+	@echo "make bench     benchmarks: load, map build, render and filter change in Chromium"
+	@echo "make validate  check the dataset (ca-atlas validate data)"
+	@echo "make lint      ruff"
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+vendor:
+	bash scripts/vendor_assets.sh
+
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then echo "chromium: $(CHROMIUM)"; else \
+	  echo "installing Debian's chromium (needs root or sudo)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+run: install vendor
+	$(BIN)/streamlit run app.py
+
+validate: install
+	$(BIN)/ca-atlas validate data
+
+test: install vendor chromium
+	$(BIN)/ca-atlas validate data
+	$(BIN)/python -m pytest -q
+
+test-unit: install vendor
+	$(BIN)/python -m pytest -q tests/unit tests/app
+
+test-e2e: install vendor chromium
+	$(BIN)/python -m pytest -q tests/e2e
+
+bench: install vendor chromium
+	$(BIN)/python scripts/bench.py
+
+lint: install
+	$(BIN)/ruff check src tests pages app.py scripts
+
+# Re-resolve the locked versions from pyproject.toml (needs the registry).
+lock:
+	rm -rf /tmp/ca-atlas-lock && $(PYTHON) -m venv /tmp/ca-atlas-lock
+	/tmp/ca-atlas-lock/bin/pip install --quiet --upgrade pip
+	/tmp/ca-atlas-lock/bin/pip install --quiet -e '.[test]'
+	/tmp/ca-atlas-lock/bin/pip freeze --exclude-editable | grep -v '^ca-atlas' > requirements.lock
+
+docker:
+	docker build -t ca-atlas .
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache build *.egg-info src/*.egg-info
