@@ -1,0 +1,663 @@
+"""Load and validate the dataset directory into an :class:`Atlas` of GeoDataFrames.
+
+``load(path)`` reads every file, checks every record and raises
+:class:`~ca_atlas.model.DatasetError` listing all errors when anything is wrong; nothing
+partial is ever returned. Warnings (things a reviewer should look at that do not stop
+the load) travel with the atlas.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import yaml
+from pyproj import Geod
+from shapely.geometry import LineString, Point
+from shapely.ops import nearest_points
+
+from . import model
+from .model import DatasetError, Problem
+from .validation import RecordChecker, check_unique_ids, dates_in_order, url_problem
+
+WGS84 = "EPSG:4326"
+GEOD = Geod(ellps="WGS84")
+
+#: How far (km) a point may lie outside its stated country before validation calls it an
+#: error: simplified boundaries, coastal ports and border crossings need some slack.
+COUNTRY_TOLERANCE_KM = 30.0
+
+FILES = {
+    "projects": "projects.yaml",
+    "corridors": "corridors.yaml",
+    "risk_notes": "risk_notes.yaml",
+    "claims": "claims.yaml",
+    "fx": "fx_rates.csv",
+    "boundaries": "boundaries/countries.geojson",
+    "places": "boundaries/places.geojson",
+}
+
+PROJECT_FIELDS = (
+    "id name country place lat lon location_precision route sector description investors "
+    "financing_type amount dates status flags corridors sources confidence note last_verified"
+).split()
+CORRIDOR_FIELDS = (
+    "id name kind status description nodes sources confidence note last_verified"
+).split()
+RISK_FIELDS = (
+    "id title category severity severity_rationale status date_start date_end lat lon "
+    "radius_km location_precision countries corridors projects description claim sources "
+    "last_verified"
+).split()
+CLAIM_FIELDS = "id claim status finding sources related".split()
+
+
+def default_data_dir() -> Path:
+    """The dataset directory: ``$ATLAS_DATA_DIR`` or the repository's ``data/``."""
+    env = os.environ.get("ATLAS_DATA_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """The whole dataset, validated, as frames the rest of the core works on."""
+
+    projects: gpd.GeoDataFrame
+    investors: pd.DataFrame
+    corridors: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    nodes: pd.DataFrame
+    risks: gpd.GeoDataFrame
+    claims: pd.DataFrame
+    fx: pd.DataFrame
+    boundaries: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+    version: str
+    source_dir: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def fingerprint(data_dir: Path | str) -> str:
+    """A short hash of every dataset file's bytes: the dataset's version."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    for name in sorted(FILES.values()):
+        path = data_dir / name
+        digest.update(name.encode())
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def load(data_dir: Path | str | None = None) -> Atlas:
+    """Read, validate and assemble the dataset in ``data_dir``."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        raise DatasetError([Problem(str(data_dir), None, None, None, "is not a directory")])
+
+    raw = {key: _read_yaml(data_dir, FILES[key], problems)
+           for key in ("projects", "corridors", "risk_notes", "claims")}
+    fx = _read_fx(data_dir, problems)
+    boundaries = _read_geojson(data_dir, FILES["boundaries"], problems)
+    places = _read_geojson(data_dir, FILES["places"], problems)
+
+    corridors = _parse_all("corridors", raw["corridors"], _corridor, problems)
+    projects = _parse_all("projects", raw["projects"], _project, problems)
+    risks = _parse_all("risk_notes", raw["risk_notes"], _risk, problems)
+    claims = _parse_all("claims", raw["claims"], _claim, problems)
+
+    _check_references(projects, corridors, risks, claims, _ids(raw), problems)
+    if boundaries is not None:
+        _check_in_country(projects, boundaries, problems)
+    usd = _convert_amounts(projects, fx, problems)
+
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise DatasetError(problems)
+
+    project_gdf, investors = _project_frames(projects, usd)
+    corridor_gdf, segments, nodes = _corridor_frames(corridors)
+    return Atlas(
+        projects=project_gdf,
+        investors=investors,
+        corridors=corridor_gdf,
+        segments=segments,
+        nodes=nodes,
+        risks=_risk_frame(risks),
+        claims=pd.DataFrame(claims, columns=CLAIM_FIELDS),
+        fx=fx,
+        boundaries=boundaries,
+        places=places,
+        version=fingerprint(data_dir),
+        source_dir=str(data_dir),
+        warnings=[p for p in problems if p.level == "warning"],
+    )
+
+
+# -- reading files -----------------------------------------------------------------------
+
+def _read_yaml(data_dir: Path, name: str, problems: list[Problem]) -> list[Any]:
+    path = data_dir / name
+    if not path.exists():
+        problems.append(Problem(name, None, None, None, "is missing"))
+        return []
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, None, None, None, f"is not UTF-8 text ({exc.reason})"))
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(name, None, None, None, f"is not valid YAML{line}: {reason}"))
+        return []
+    if content is None:
+        return []
+    if not isinstance(content, list):
+        problems.append(
+            Problem(name, None, None, None, "must be a YAML list of records (each starting '- ')")
+        )
+        return []
+    return content
+
+
+def _read_fx(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
+    name = FILES["fx"]
+    path = data_dir / name
+    columns = ["currency", "year", "usd_per_unit", "source"]
+    rows: list[dict] = []
+    if not path.exists():
+        problems.append(Problem(name, None, None, None, "is missing"))
+        return pd.DataFrame(columns=columns)
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != columns:
+            problems.append(Problem(name, 1, None, None,
+                                    f"header must be {','.join(columns)}, got {reader.fieldnames}"))
+            return pd.DataFrame(columns=columns)
+        seen: set[tuple[str, int]] = set()
+        for row_no, row in enumerate(reader, start=2):
+            cur = (row["currency"] or "").strip()
+            try:
+                year = int(row["year"])
+            except (TypeError, ValueError):
+                problems.append(Problem(name, row_no, None, "year", f"expected a year, got {row['year']!r}"))
+                continue
+            try:
+                rate = float(row["usd_per_unit"])
+                if not rate > 0:
+                    raise ValueError
+            except (TypeError, ValueError):
+                problems.append(Problem(name, row_no, None, "usd_per_unit",
+                                        f"expected a positive number, got {row['usd_per_unit']!r}"))
+                continue
+            if len(cur) != 3 or not cur.isupper():
+                problems.append(Problem(name, row_no, None, "currency",
+                                        f"expected an ISO 4217 code like 'JPY', got {cur!r}"))
+                continue
+            bad_url = url_problem(row["source"])
+            if bad_url:
+                problems.append(Problem(name, row_no, None, "source", bad_url))
+            if (cur, year) in seen:
+                problems.append(Problem(name, row_no, None, "year", f"{cur} {year} is listed twice"))
+            seen.add((cur, year))
+            rows.append({"currency": cur, "year": year, "usd_per_unit": rate,
+                         "source": row["source"]})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _read_geojson(data_dir: Path, name: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    path = data_dir / name
+    if not path.exists():
+        problems.append(Problem(name, None, None, None, "is missing"))
+        return None
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for a broken file
+        problems.append(Problem(name, None, None, None, f"cannot be read as GeoJSON: {exc}"))
+        return None
+    if gdf.crs is None:
+        gdf = gdf.set_crs(WGS84)
+    return gdf.to_crs(WGS84)
+
+
+def _parse_all(kind: str, records: list[Any], parse, problems: list[Problem]) -> list[dict]:
+    name = FILES[kind]
+    check_unique_ids(name, records, problems)
+    parsed = []
+    for row, record in enumerate(records, start=1):
+        checker = RecordChecker(name, row, record, problems)
+        if not checker.ok:
+            continue
+        before = len([p for p in problems if p.level == "error"])
+        result = parse(checker)
+        after = len([p for p in problems if p.level == "error"])
+        if result is not None and after == before:
+            result["_row"] = row
+            parsed.append(result)
+    return parsed
+
+
+# -- one record of each kind ---------------------------------------------------------------
+
+def _project(c: RecordChecker) -> dict:
+    c.unknown_fields(PROJECT_FIELDS)
+    lat, lon = c.coordinates()
+    precision = c.choice("location_precision", model.LOCATION_PRECISIONS)
+    if lat is None and precision in ("site", "city", "region"):
+        c.error("location_precision", f"is {precision!r} but lat/lon are empty; use 'country' or 'unknown'")
+    if lat is not None and precision in ("country", "unknown"):
+        c.error("location_precision", f"is {precision!r} but lat/lon are given")
+    route = _route(c)
+    dates = _dates(c)
+    amount = _amount(c, dates)
+    investors = _investors(c)
+    return {
+        "id": c.identifier(),
+        "name": c.text("name"),
+        "country": c.country("country", focus_only=True),
+        "place": c.text("place", required=False),
+        "lat": lat,
+        "lon": lon,
+        "location_precision": precision,
+        "route": route,
+        "sector": c.choice("sector", model.SECTORS),
+        "description": c.text("description"),
+        "investors": investors,
+        "financing_type": c.choice("financing_type", model.FINANCING_TYPES),
+        "amount": amount,
+        "dates": dates,
+        "status": c.choice("status", model.PROJECT_STATUSES),
+        "flags": c.choices("flags", model.PROJECT_FLAGS),
+        "corridors": c.id_list("corridors"),
+        "sources": c.sources(),
+        "confidence": c.choice("confidence", model.CONFIDENCE),
+        "note": c.text("note", required=False),
+        "last_verified": c.date("last_verified", required=True),
+    }
+
+
+def _route(c: RecordChecker) -> list[tuple[float, float]] | None:
+    value = c.record.get("route")
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) < 2:
+        c.error("route", "expected a list of at least two [lon, lat] points")
+        return None
+    points = []
+    for i, pt in enumerate(value):
+        ok = (isinstance(pt, list) and len(pt) == 2
+              and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pt))
+        if not ok or not (-180 <= pt[0] <= 180 and -90 <= pt[1] <= 90):
+            c.error(f"route[{i}]", f"expected [lon, lat] in degrees, got {pt!r}")
+            return None
+        points.append((float(pt[0]), float(pt[1])))
+    return points
+
+
+def _dates(c: RecordChecker) -> dict[str, str | None]:
+    value = c.record.get("dates")
+    if not isinstance(value, Mapping):
+        c.error("dates", "is required: {announced, signed, start, completion}")
+        return {k: None for k in ("announced", "signed", "start", "completion")}
+    extra = set(value) - {"announced", "signed", "start", "completion"}
+    if extra:
+        c.error("dates", f"unknown keys {sorted(extra)}")
+    dates = {k: c.date(k, where=value, label=f"dates.{k}")
+             for k in ("announced", "signed", "start", "completion")}
+    for a, b in (("announced", "signed"), ("signed", "completion"), ("start", "completion"),
+                 ("announced", "completion")):
+        if dates[a] and dates[b] and not dates_in_order(dates[a], dates[b]):
+            c.error(f"dates.{b}", f"{dates[b]} is before dates.{a} {dates[a]}")
+    return dates
+
+
+def _amount(c: RecordChecker, dates: dict[str, str | None]) -> dict | None:
+    value = c.record.get("amount")
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        c.error("amount", "expected {value, currency, measure, year} or null")
+        return None
+    extra = set(value) - {"value", "currency", "measure", "year"}
+    if extra:
+        c.error("amount", f"unknown keys {sorted(extra)}")
+    number = c.number("value", required=True, low=0, where=value, label="amount.value")
+    currency = value.get("currency")
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
+        c.error("amount.currency", f"expected an ISO 4217 code like 'USD', got {currency!r}")
+        currency = None
+    measure = c.choice("measure", model.AMOUNT_MEASURES, where=value, label="amount.measure")
+    year = value.get("year")
+    if year is None:
+        basis = dates.get("signed") or dates.get("announced")
+        year = int(basis[:4]) if basis else None
+    elif isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100:
+        c.error("amount.year", f"expected a year like 2025, got {year!r}")
+        year = None
+    if year is None:
+        c.warn("amount.year", "no year to convert the amount at; USD value unknown")
+    return {"value": number, "currency": currency, "measure": measure, "year": year}
+
+
+def _investors(c: RecordChecker) -> list[dict]:
+    value = c.record.get("investors")
+    if not isinstance(value, list) or not value:
+        c.error("investors", "needs at least one {name, country, role}")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        where = f"investors[{i}]"
+        if not isinstance(item, Mapping):
+            c.error(where, f"expected {{name, country, role}}, got {item!r}")
+            continue
+        name = c.text("name", where=item)
+        if name is None:
+            c.problems[-1] = Problem(c.file, c.row, c.record_id, f"{where}.name", "is required")
+        country = c.country("country", where=item, label=f"{where}.country")
+        role = c.choice("role", model.INVESTOR_ROLES, where=item, label=f"{where}.role")
+        out.append({"name": name, "country": country, "role": role})
+    return out
+
+
+def _corridor(c: RecordChecker) -> dict:
+    c.unknown_fields(CORRIDOR_FIELDS)
+    kind = c.choice("kind", model.CORRIDOR_KINDS)
+    nodes_raw = c.record.get("nodes")
+    nodes: list[dict] = []
+    if not isinstance(nodes_raw, list) or len(nodes_raw) < 2:
+        c.error("nodes", "needs at least two nodes in order along the route")
+    else:
+        for i, node in enumerate(nodes_raw):
+            where = f"nodes[{i}]"
+            if not isinstance(node, Mapping):
+                c.error(where, f"expected {{name, lat, lon, kind, country, precision}}, got {node!r}")
+                continue
+            nodes.append({
+                "name": c.text("name", where=node) or "",
+                "lat": c.number("lat", required=True, low=-90, high=90, where=node,
+                                label=f"{where}.lat"),
+                "lon": c.number("lon", required=True, low=-180, high=180, where=node,
+                                label=f"{where}.lon"),
+                "kind": c.choice("kind", model.NODE_KINDS, where=node, label=f"{where}.kind"),
+                "country": c.country("country", where=node, label=f"{where}.country"),
+                "precision": c.choice("precision", model.LOCATION_PRECISIONS, where=node,
+                                      label=f"{where}.precision"),
+                "mode_to_next": c.choice("mode_to_next", model.SEGMENT_MODES, required=False,
+                                         where=node, label=f"{where}.mode_to_next") or kind,
+            })
+    return {
+        "id": c.identifier(),
+        "name": c.text("name"),
+        "kind": kind,
+        "status": c.choice("status", model.CORRIDOR_STATUSES),
+        "description": c.text("description"),
+        "nodes": nodes,
+        "sources": c.sources(),
+        "confidence": c.choice("confidence", model.CONFIDENCE),
+        "note": c.text("note", required=False),
+        "last_verified": c.date("last_verified", required=True),
+    }
+
+
+def _risk(c: RecordChecker) -> dict:
+    c.unknown_fields(RISK_FIELDS)
+    lat, lon = c.coordinates(required=True)
+    start = c.date("date_start", required=True)
+    end = c.date("date_end")
+    if start and end and not dates_in_order(start, end):
+        c.error("date_end", f"{end} is before date_start {start}")
+    countries = c.record.get("countries")
+    if not isinstance(countries, list) or not countries:
+        c.error("countries", "needs at least one alpha-3 country code")
+        countries = []
+    else:
+        countries = [c.country(str(i), where={str(i): code}, label=f"countries[{i}]")
+                     for i, code in enumerate(countries)]
+    claim = c.record.get("claim")
+    parsed_claim = None
+    if not isinstance(claim, Mapping):
+        c.error("claim", "is required: {text, status, sources_for, sources_against}")
+    else:
+        parsed_claim = {
+            "text": c.text("text", where=claim) or "",
+            "status": c.choice("status", model.CLAIM_STATUSES, where=claim, label="claim.status"),
+            "sources_for": c.sources("sources_for", required=False, where=claim,
+                                     label="claim.sources_for"),
+            "sources_against": c.sources("sources_against", required=False, where=claim,
+                                         label="claim.sources_against"),
+        }
+    return {
+        "id": c.identifier(),
+        "title": c.text("title"),
+        "category": c.choice("category", model.RISK_CATEGORIES),
+        "severity": c.choice("severity", model.RISK_SEVERITIES),
+        "severity_rationale": c.text("severity_rationale"),
+        "status": c.choice("status", model.RISK_STATUSES),
+        "date_start": start,
+        "date_end": end,
+        "lat": lat,
+        "lon": lon,
+        "radius_km": c.number("radius_km", low=0, high=2000),
+        "location_precision": c.choice("location_precision", model.LOCATION_PRECISIONS),
+        "countries": countries,
+        "corridors": c.id_list("corridors"),
+        "projects": c.id_list("projects"),
+        "description": c.text("description"),
+        "claim": parsed_claim,
+        "sources": c.sources(),
+        "last_verified": c.date("last_verified", required=True),
+    }
+
+
+def _claim(c: RecordChecker) -> dict:
+    c.unknown_fields(CLAIM_FIELDS)
+    return {
+        "id": c.identifier(),
+        "claim": c.text("claim"),
+        "status": c.choice("status", model.CLAIM_STATUSES),
+        "finding": c.text("finding"),
+        "sources": c.sources(),
+        "related": c.id_list("related"),
+    }
+
+
+# -- checks across records -----------------------------------------------------------------
+
+def _ids(raw: dict[str, list[Any]]) -> dict[str, set[str]]:
+    """Every id written in each file, valid record or not: a reference to a record that has
+    its own error is reported there, not again as a dangling reference."""
+    return {key: {r["id"] for r in records if isinstance(r, Mapping) and isinstance(r.get("id"), str)}
+            for key, records in raw.items()}
+
+
+def _check_references(projects, corridors, risks, claims, ids: dict[str, set[str]],
+                      problems: list[Problem]) -> None:
+    corridor_ids = ids["corridors"]
+    project_ids = ids["projects"]
+    risk_ids = ids["risk_notes"]
+    for p in projects:
+        for i, cid in enumerate(p["corridors"]):
+            if cid not in corridor_ids:
+                problems.append(Problem(FILES["projects"], p["_row"], p["id"], f"corridors[{i}]",
+                                        f"no corridor has the id {cid!r}"))
+    for r in risks:
+        for key, known in (("corridors", corridor_ids), ("projects", project_ids)):
+            for i, ref in enumerate(r[key]):
+                if ref not in known:
+                    problems.append(Problem(FILES["risk_notes"], r["_row"], r["id"],
+                                            f"{key}[{i}]", f"no {key[:-1]} has the id {ref!r}"))
+    everything = corridor_ids | project_ids | risk_ids
+    for cl in claims:
+        for i, ref in enumerate(cl["related"]):
+            if ref not in everything:
+                problems.append(Problem(FILES["claims"], cl["_row"], cl["id"], f"related[{i}]",
+                                        f"no project, corridor or risk note has the id {ref!r}"))
+
+
+def _check_in_country(projects: list[dict], boundaries: gpd.GeoDataFrame,
+                      problems: list[Problem]) -> None:
+    if "iso_a3" not in boundaries.columns:
+        problems.append(Problem(FILES["boundaries"], None, None, "iso_a3", "is missing"))
+        return
+    shapes = boundaries.dissolve(by="iso_a3")["geometry"]
+    for p in projects:
+        if p["lat"] is None or p["country"] not in shapes.index:
+            continue
+        point = Point(p["lon"], p["lat"])
+        shape = shapes[p["country"]]
+        if shape.covers(point):
+            continue
+        on_border = nearest_points(shape, point)[0]
+        _, _, dist_m = GEOD.inv(p["lon"], p["lat"], on_border.x, on_border.y)
+        km = dist_m / 1000
+        message = (f"point ({p['lat']}, {p['lon']}) lies {km:.0f} km outside "
+                   f"{model.country_name(p['country'])}")
+        level = "error" if km > COUNTRY_TOLERANCE_KM else "warning"
+        problems.append(Problem(FILES["projects"], p["_row"], p["id"], "lat", message, level))
+
+
+def _convert_amounts(projects: list[dict], fx: pd.DataFrame,
+                     problems: list[Problem]) -> dict[str, float | None]:
+    rates = {(r.currency, int(r.year)): r.usd_per_unit for r in fx.itertuples()}
+    out: dict[str, float | None] = {}
+    for p in projects:
+        amount = p["amount"]
+        if not amount or amount["value"] is None or amount["currency"] is None:
+            out[p["id"]] = None
+            continue
+        if amount["currency"] == "USD":
+            out[p["id"]] = amount["value"]
+            continue
+        rate = rates.get((amount["currency"], amount["year"]))
+        if rate is None:
+            out[p["id"]] = None
+            problems.append(Problem(FILES["projects"], p["_row"], p["id"], "amount",
+                                    f"no {amount['currency']} rate for {amount['year']} in "
+                                    f"{FILES['fx']}; USD value unknown", level="warning"))
+        else:
+            out[p["id"]] = amount["value"] * rate
+    return out
+
+
+# -- frames ------------------------------------------------------------------------------
+
+def project_year(dates: Mapping[str, str | None]) -> int | None:
+    """The year a project counts under: signed, else announced, else started."""
+    for key in ("signed", "announced", "start"):
+        if dates.get(key):
+            return int(dates[key][:4])
+    return None
+
+
+def _project_frames(projects: list[dict], usd: dict) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    rows, inv_rows = [], []
+    for p in projects:
+        amount = p["amount"] or {}
+        inv_countries = sorted({i["country"] for i in p["investors"] if i["country"]})
+        rows.append({
+            "id": p["id"],
+            "name": p["name"],
+            "country": p["country"],
+            "country_name": model.country_name(p["country"]),
+            "place": p["place"],
+            "lat": p["lat"],
+            "lon": p["lon"],
+            "location_precision": p["location_precision"],
+            "sector": p["sector"],
+            "description": p["description"],
+            "investors": p["investors"],
+            "investor_names": "; ".join(i["name"] for i in p["investors"]),
+            "investor_countries": inv_countries,
+            "japanese": model.JAPAN in inv_countries,
+            "financing_type": p["financing_type"],
+            "amount_value": amount.get("value"),
+            "amount_currency": amount.get("currency"),
+            "amount_measure": amount.get("measure"),
+            "amount_year": amount.get("year"),
+            "amount_usd": usd.get(p["id"]),
+            "year": project_year(p["dates"]),
+            **{f"date_{k}": v for k, v in p["dates"].items()},
+            "status": p["status"],
+            "flags": p["flags"],
+            "corridors": p["corridors"],
+            "sources": p["sources"],
+            "confidence": p["confidence"],
+            "note": p["note"],
+            "last_verified": p["last_verified"],
+            "route": LineString(p["route"]) if p["route"] else None,
+            "geometry": Point(p["lon"], p["lat"]) if p["lat"] is not None else None,
+        })
+        for i in p["investors"]:
+            inv_rows.append({"project_id": p["id"], **i})
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    if len(gdf):
+        gdf["amount_usd"] = pd.to_numeric(gdf["amount_usd"], errors="coerce").astype(float)
+        gdf["year"] = gdf["year"].astype("Int64")
+    investors = pd.DataFrame(inv_rows, columns=["project_id", "name", "country", "role"])
+    return gdf, investors
+
+
+def _segment_length_km(a: dict, b: dict) -> float:
+    _, _, metres = GEOD.inv(a["lon"], a["lat"], b["lon"], b["lat"])
+    return metres / 1000.0
+
+
+def _corridor_frames(corridors: list[dict]):
+    crows, srows, nrows = [], [], []
+    for c in corridors:
+        nodes = c["nodes"]
+        total = 0.0
+        for seq, node in enumerate(nodes):
+            nrows.append({"corridor_id": c["id"], "seq": seq, **node})
+        for seq, (a, b) in enumerate(zip(nodes, nodes[1:], strict=False)):
+            km = _segment_length_km(a, b)
+            total += km
+            srows.append({
+                "corridor_id": c["id"], "corridor_name": c["name"], "seq": seq,
+                "from_node": a["name"], "to_node": b["name"], "mode": a["mode_to_next"],
+                "status": c["status"], "length_km": km,
+                "geometry": LineString([(a["lon"], a["lat"]), (b["lon"], b["lat"])]),
+            })
+        crows.append({
+            **{k: c[k] for k in ("id", "name", "kind", "status", "description", "sources",
+                                 "confidence", "note", "last_verified")},
+            "node_names": [n["name"] for n in nodes],
+            "countries": sorted({n["country"] for n in nodes if n["country"]}),
+            "length_km": total,
+            "geometry": LineString([(n["lon"], n["lat"]) for n in nodes]),
+        })
+    corridor_gdf = gpd.GeoDataFrame(
+        crows, geometry="geometry", crs=WGS84,
+        columns=[*CORRIDOR_FIELDS[:5], "sources", "confidence", "note", "last_verified",
+                 "node_names", "countries", "length_km", "geometry"],
+    )
+    segments = gpd.GeoDataFrame(
+        srows, geometry="geometry", crs=WGS84,
+        columns=["corridor_id", "corridor_name", "seq", "from_node", "to_node", "mode", "status",
+                 "length_km", "geometry"],
+    )
+    nodes = pd.DataFrame(nrows, columns=["corridor_id", "seq", "name", "lat", "lon", "kind",
+                                         "country", "precision", "mode_to_next"])
+    return corridor_gdf, segments, nodes
+
+
+def _risk_frame(risks: list[dict]) -> gpd.GeoDataFrame:
+    rows = []
+    for r in risks:
+        rows.append({**{k: v for k, v in r.items() if k != "_row"},
+                     "claim_status": (r["claim"] or {}).get("status"),
+                     "geometry": Point(r["lon"], r["lat"])})
+    columns = [*RISK_FIELDS, "claim_status", "geometry"]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84, columns=columns)

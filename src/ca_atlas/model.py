@@ -1,0 +1,274 @@
+"""The atlas's vocabulary: countries, sectors, statuses and the other controlled values.
+
+Every value the dataset may hold for a controlled field is listed here once, with the
+label the app shows for it. data/README.md documents the same vocabularies for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The five countries the atlas is about, ISO 3166-1 alpha-3 -> English name.
+FOCUS_COUNTRIES: dict[str, str] = {
+    "KAZ": "Kazakhstan",
+    "KGZ": "Kyrgyzstan",
+    "TJK": "Tajikistan",
+    "TKM": "Turkmenistan",
+    "UZB": "Uzbekistan",
+}
+
+#: Names for the other countries that appear as investors, corridor nodes or risk areas.
+OTHER_COUNTRIES: dict[str, str] = {
+    "AFG": "Afghanistan",
+    "ARE": "United Arab Emirates",
+    "ARM": "Armenia",
+    "AZE": "Azerbaijan",
+    "BGR": "Bulgaria",
+    "CHE": "Switzerland",
+    "CHN": "China",
+    "DEU": "Germany",
+    "FRA": "France",
+    "GBR": "United Kingdom",
+    "GEO": "Georgia",
+    "IND": "India",
+    "IRN": "Iran",
+    "ITA": "Italy",
+    "JPN": "Japan",
+    "KOR": "South Korea",
+    "KWT": "Kuwait",
+    "MNG": "Mongolia",
+    "NLD": "Netherlands",
+    "PAK": "Pakistan",
+    "QAT": "Qatar",
+    "ROU": "Romania",
+    "RUS": "Russia",
+    "SAU": "Saudi Arabia",
+    "SGP": "Singapore",
+    "TUR": "Türkiye",
+    "UKR": "Ukraine",
+    "USA": "United States",
+    "MUL": "Multilateral",
+    "EUU": "European Union",
+}
+
+COUNTRY_NAMES: dict[str, str] = {**FOCUS_COUNTRIES, **OTHER_COUNTRIES}
+
+
+def country_name(code: str | None) -> str:
+    """The English name of an alpha-3 code, or the code itself when it has none here."""
+    if not code:
+        return "Unknown"
+    return COUNTRY_NAMES.get(code, code)
+
+
+SECTORS: dict[str, str] = {
+    "transport": "Transport",
+    "power": "Power",
+    "renewables": "Renewables",
+    "oil_gas": "Oil & gas",
+    "petrochemicals": "Petrochemicals & fertiliser",
+    "mining": "Mining & critical minerals",
+    "water": "Water & irrigation",
+    "agriculture": "Agriculture",
+    "health": "Health",
+    "education": "Education",
+    "digital": "Digital & AI",
+    "industry": "Industry",
+    "trade_facilitation": "Trade facilitation",
+    "finance": "Budget & finance",
+}
+
+#: Sector colours: a qualitative palette legible on a projector (Okabe-Ito + extensions).
+SECTOR_COLORS: dict[str, str] = {
+    "transport": "#0072B2",
+    "power": "#D55E00",
+    "renewables": "#009E73",
+    "oil_gas": "#3B3B3B",
+    "petrochemicals": "#8C564B",
+    "mining": "#CC79A7",
+    "water": "#56B4E9",
+    "agriculture": "#9ACD32",
+    "health": "#E41A1C",
+    "education": "#F0E442",
+    "digital": "#6A3D9A",
+    "industry": "#E69F00",
+    "trade_facilitation": "#17BECF",
+    "finance": "#7F7F7F",
+}
+
+LOCATION_PRECISIONS: dict[str, str] = {
+    "site": "Site (within ~1 km)",
+    "city": "City or town (~10–30 km)",
+    "region": "Region (~50–150 km)",
+    "country": "Country only",
+    "unknown": "Unknown",
+}
+
+INVESTOR_ROLES: dict[str, str] = {
+    "lead": "Lead",
+    "co_investor": "Co-investor",
+    "lender": "Lender",
+    "insurer": "Insurer",
+    "contractor": "Contractor",
+    "donor": "Donor",
+}
+
+FINANCING_TYPES: dict[str, str] = {
+    "oda_loan": "ODA loan",
+    "grant": "Grant",
+    "export_credit": "Export credit",
+    "project_finance": "Project finance",
+    "equity": "Equity",
+    "agreement": "MoU or agreement",
+    "unknown": "Unknown",
+}
+
+AMOUNT_MEASURES: dict[str, str] = {
+    "total_cost": "Total project cost",
+    "investor_share": "Investor's share",
+    "loan": "Loan amount",
+    "grant": "Grant amount",
+    "pledge": "Pledge or stated intention",
+    "contract": "Contract value",
+}
+
+PROJECT_STATUSES: dict[str, str] = {
+    "announced": "Announced",
+    "agreed": "Agreed or financed",
+    "under_construction": "Under construction",
+    "operating": "Operating or completed",
+    "suspended": "Suspended",
+    "cancelled": "Cancelled",
+}
+
+PROJECT_FLAGS: dict[str, str] = {
+    "summit_2025": "Outcome of the 2025 Tokyo summit",
+    "green": "Green",
+    "middle_corridor": "Middle Corridor",
+    "critical_minerals": "Critical minerals",
+    "digital_ai": "Digital & AI",
+}
+
+CONFIDENCE: dict[str, str] = {"high": "High", "medium": "Medium", "low": "Low"}
+
+CORRIDOR_KINDS: dict[str, str] = {
+    "rail": "Rail",
+    "road": "Road",
+    "multimodal": "Multimodal",
+    "pipeline": "Pipeline",
+    "waterway": "Waterway",
+    "power": "Power line",
+}
+
+#: Modes a single segment may have: the corridor kinds plus a sea (ferry) leg.
+SEGMENT_MODES: dict[str, str] = {**CORRIDOR_KINDS, "sea": "Sea (ferry)"}
+
+CORRIDOR_KIND_COLORS: dict[str, str] = {
+    "rail": "#1B1B1B",
+    "road": "#B8860B",
+    "multimodal": "#7B2CBF",
+    "pipeline": "#8B4513",
+    "waterway": "#1E90FF",
+    "power": "#FF8C00",
+    "sea": "#1E90FF",
+}
+
+CORRIDOR_STATUSES: dict[str, str] = {
+    "operating": "Operating",
+    "under_construction": "Under construction",
+    "planned": "Planned",
+}
+
+#: Leaflet dash patterns: operating solid, under construction dashed, planned dotted.
+CORRIDOR_STATUS_DASH: dict[str, str | None] = {
+    "operating": None,
+    "under_construction": "10 8",
+    "planned": "2 8",
+}
+
+NODE_KINDS: dict[str, str] = {
+    "city": "City",
+    "port": "Port",
+    "border": "Border crossing",
+    "junction": "Junction",
+    "terminal": "Terminal",
+    "field": "Field",
+}
+
+RISK_CATEGORIES: dict[str, str] = {
+    "conflict": "Conflict & security",
+    "energy_supply": "Energy supply",
+    "water": "Water",
+    "climate": "Climate & floods",
+    "seismic": "Earthquakes",
+    "border": "Borders",
+    "sanctions": "Sanctions",
+    "logistics": "Logistics bottlenecks",
+    "political": "Political",
+}
+
+RISK_SEVERITIES: dict[str, str] = {
+    "low": "Low",
+    "medium": "Medium",
+    "high": "High",
+    "critical": "Critical",
+}
+
+#: Weights for the severity-weighted views (shown apart from raw totals).
+RISK_SEVERITY_WEIGHTS: dict[str, float] = {"low": 0.25, "medium": 0.5, "high": 0.75, "critical": 1.0}
+
+RISK_SEVERITY_COLORS: dict[str, str] = {
+    "low": "#F2C94C",
+    "medium": "#F2994A",
+    "high": "#EB5757",
+    "critical": "#9B1C1C",
+}
+
+RISK_STATUSES: dict[str, str] = {
+    "active": "Active",
+    "monitoring": "Monitoring",
+    "resolved": "Resolved",
+}
+
+CLAIM_STATUSES: dict[str, str] = {
+    "confirmed": "Confirmed",
+    "contested": "Contested",
+    "unverified": "Unverified",
+    "refuted": "Refuted",
+}
+
+#: The investor country the Japan-only switch keeps.
+JAPAN = "JPN"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the dataset, located by file, record and field."""
+
+    file: str
+    row: int | None
+    record_id: str | None
+    field: str | None
+    message: str
+    level: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", record {self.row}"
+        if self.record_id:
+            where += f" (id {self.record_id})"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class DatasetError(Exception):
+    """The dataset failed validation; ``problems`` lists every error found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.level == "error"]
+        first = str(errors[0]) if errors else "unknown problem"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)

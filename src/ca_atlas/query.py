@@ -1,0 +1,245 @@
+"""View state (filters, selection, layers) <-> URL query parameters, and applying it.
+
+The whole view lives in the URL so that any view is a link: :meth:`ViewState.to_params`
+writes it, :func:`from_params` reads it back (ignoring values it does not know, and
+saying which), and :func:`apply` narrows an :class:`~ca_atlas.catalog.Atlas` to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+
+import geopandas as gpd
+import pandas as pd
+
+from . import model
+from .catalog import Atlas
+
+LAYERS = ("projects", "corridors", "risks")
+BASEMAPS = ("offline", "light", "osm", "satellite")
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything that decides what the user sees. Empty means "no constraint"."""
+
+    countries: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    investors: tuple[str, ...] = ()
+    investor_countries: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    usd_min_m: float | None = None  # millions of US dollars
+    usd_max_m: float | None = None
+    search: str = ""
+    japan_only: bool = False
+    project: str | None = None  # the selected project's id
+    layers: tuple[str, ...] = LAYERS
+    basemap: str = "offline"
+    extra: Mapping[str, str] = field(default_factory=dict)  # other pages' parameters
+
+    def with_(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+    @property
+    def is_filtered(self) -> bool:
+        default = ViewState()
+        return any(getattr(self, f.name) != getattr(default, f.name)
+                   for f in fields(self) if f.name not in ("project", "layers", "basemap", "extra"))
+
+    def to_params(self) -> dict[str, str | list[str]]:
+        """Query parameters for this view; only what differs from the default."""
+        params: dict[str, str | list[str]] = {}
+        for key, values in (("country", self.countries), ("sector", self.sectors),
+                            ("investor", self.investors), ("inv_country", self.investor_countries),
+                            ("status", self.statuses)):
+            if values:
+                params[key] = list(values)
+        if self.year_min is not None:
+            params["year_min"] = str(self.year_min)
+        if self.year_max is not None:
+            params["year_max"] = str(self.year_max)
+        if self.usd_min_m is not None:
+            params["usd_min"] = _number_text(self.usd_min_m)
+        if self.usd_max_m is not None:
+            params["usd_max"] = _number_text(self.usd_max_m)
+        if self.search:
+            params["q"] = self.search
+        if self.japan_only:
+            params["japan"] = "1"
+        if self.project:
+            params["project"] = self.project
+        if tuple(self.layers) != LAYERS:
+            params["layers"] = ",".join(self.layers) if self.layers else "none"
+        if self.basemap != "offline":
+            params["basemap"] = self.basemap
+        for key, value in self.extra.items():
+            params[key] = value
+        return params
+
+
+#: Query parameter names owned by the view state; anything else is kept in ``extra``.
+OWN_PARAMS = {"country", "sector", "investor", "inv_country", "status", "year_min",
+              "year_max", "usd_min", "usd_max", "q", "japan", "project", "layers", "basemap"}
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)]
+
+
+def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, list[str]]:
+    """Read a view from query parameters. Returns the view and notes on what was ignored.
+
+    ``params`` maps each name to a string or a list of strings (repeated parameters).
+    Unknown codes and malformed numbers are dropped, never guessed.
+    """
+    notes: list[str] = []
+
+    def pick(key: str, vocabulary: Mapping[str, str]) -> tuple[str, ...]:
+        out = []
+        for value in _as_list(params.get(key)):
+            for part in value.split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if part in vocabulary:
+                    if part not in out:
+                        out.append(part)
+                else:
+                    notes.append(f"ignored {key}={part!r}: not a known value")
+        return tuple(out)
+
+    def last(key: str) -> str | None:
+        values = _as_list(params.get(key))
+        return values[-1] if values else None
+
+    def integer(key: str) -> int | None:
+        raw = last(key)
+        if raw is None:
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            notes.append(f"ignored {key}={raw!r}: not a whole number")
+            return None
+
+    def number(key: str) -> float | None:
+        raw = last(key)
+        if raw is None:
+            return None
+        try:
+            value = float(raw)
+        except ValueError:
+            notes.append(f"ignored {key}={raw!r}: not a number")
+            return None
+        if value != value or value < 0:
+            notes.append(f"ignored {key}={raw!r}: must be zero or more")
+            return None
+        return value
+
+    layers_raw = last("layers")
+    if layers_raw is None:
+        layers = LAYERS
+    elif layers_raw == "none":
+        layers = ()
+    else:
+        layers = pick("layers", {name: name for name in LAYERS})
+    basemap = last("basemap") or "offline"
+    if basemap not in BASEMAPS:
+        notes.append(f"ignored basemap={basemap!r}: not a known basemap")
+        basemap = "offline"
+    investors = tuple(dict.fromkeys(v.strip() for v in _as_list(params.get("investor"))
+                                    if v.strip()))
+    state = ViewState(
+        countries=pick("country", model.FOCUS_COUNTRIES),
+        sectors=pick("sector", model.SECTORS),
+        investors=investors,
+        investor_countries=pick("inv_country", model.COUNTRY_NAMES),
+        statuses=pick("status", model.PROJECT_STATUSES),
+        year_min=integer("year_min"),
+        year_max=integer("year_max"),
+        usd_min_m=number("usd_min"),
+        usd_max_m=number("usd_max"),
+        search=(last("q") or "").strip()[:200],
+        japan_only=last("japan") in ("1", "true", "yes"),
+        project=last("project") or None,
+        layers=layers,
+        basemap=basemap,
+        extra={k: last(k) for k in params if k not in OWN_PARAMS and last(k) is not None},
+    )
+    return state, notes
+
+
+@dataclass(frozen=True)
+class View:
+    """An atlas narrowed to a view state."""
+
+    projects: gpd.GeoDataFrame
+    corridors: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    risks: gpd.GeoDataFrame
+    investors: pd.DataFrame
+
+
+def project_mask(projects: pd.DataFrame, state: ViewState) -> pd.Series:
+    """Which projects the view's filters keep."""
+    mask = pd.Series(True, index=projects.index)
+    if state.countries:
+        mask &= projects["country"].isin(state.countries)
+    if state.sectors:
+        mask &= projects["sector"].isin(state.sectors)
+    if state.statuses:
+        mask &= projects["status"].isin(state.statuses)
+    if state.investors:
+        wanted = set(state.investors)
+        mask &= projects["investors"].map(lambda inv: any(i["name"] in wanted for i in inv))
+    if state.investor_countries:
+        wanted = set(state.investor_countries)
+        mask &= projects["investor_countries"].map(lambda cs: bool(wanted.intersection(cs)))
+    if state.japan_only:
+        mask &= projects["japanese"].astype(bool)
+    years = projects["year"]
+    if state.year_min is not None:
+        mask &= years.notna() & (years.fillna(0) >= state.year_min)
+    if state.year_max is not None:
+        mask &= years.notna() & (years.fillna(0) <= state.year_max)
+    usd = projects["amount_usd"]
+    if state.usd_min_m is not None:
+        mask &= usd.notna() & (usd.fillna(0) >= state.usd_min_m * 1e6)
+    if state.usd_max_m is not None:
+        mask &= usd.notna() & (usd.fillna(0) <= state.usd_max_m * 1e6)
+    if state.search:
+        needle = state.search.casefold()
+        haystack = (projects["name"].fillna("") + " " + projects["description"].fillna("") + " "
+                    + projects["place"].fillna("") + " " + projects["investor_names"].fillna("")
+                    + " " + projects["country_name"].fillna("") + " " + projects["id"])
+        mask &= haystack.str.casefold().str.contains(needle, regex=False)
+    return mask
+
+
+def apply(atlas: Atlas, state: ViewState) -> View:
+    """The projects, corridors and risk notes the view shows.
+
+    Corridors and risk notes follow the country filter (those touching a chosen country);
+    the project filters do not narrow them.
+    """
+    projects = atlas.projects[project_mask(atlas.projects, state)]
+    corridors, risks = atlas.corridors, atlas.risks
+    if state.countries:
+        wanted = set(state.countries)
+        corridors = corridors[corridors["countries"].map(lambda cs: bool(wanted.intersection(cs)))]
+        risks = risks[risks["countries"].map(lambda cs: bool(wanted.intersection(cs)))]
+    segments = atlas.segments[atlas.segments["corridor_id"].isin(corridors["id"])]
+    investors = atlas.investors[atlas.investors["project_id"].isin(projects["id"])]
+    return View(projects=projects, corridors=corridors, segments=segments, risks=risks,
+                investors=investors)

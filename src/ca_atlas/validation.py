@@ -1,0 +1,293 @@
+"""Field-level checks of dataset records, each failure located by file, record and field.
+
+The checks are plain functions over the parsed YAML; ``catalog`` runs them and builds
+the atlas only when no error is left.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlparse
+
+from . import model
+from .model import Problem
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ALPHA3 = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def normalise_date(value: Any) -> str | None:
+    """A date field as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; None when empty.
+
+    YAML turns an unquoted ``2025-12-20`` into a date and ``2025`` into an int; both
+    are accepted. Anything else raises ValueError with a readable reason.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
+    m = _DATE.match(value.strip())
+    if not m:
+        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
+    year, month, day = m.groups()
+    try:
+        if day:
+            dt.date(int(year), int(month), int(day))
+        elif month and not 1 <= int(month) <= 12:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{value!r} is not a real calendar date") from None
+    return value.strip()
+
+
+def date_key(value: str) -> tuple[int, ...]:
+    """A partial date as a tuple of its parts, for ordering on the common precision."""
+    return tuple(int(p) for p in value.split("-"))
+
+
+def dates_in_order(earlier: str, later: str) -> bool:
+    """True when ``earlier`` is not after ``later``, compared at their common precision."""
+    a, b = date_key(earlier), date_key(later)
+    n = min(len(a), len(b))
+    return a[:n] <= b[:n]
+
+
+def url_problem(value: Any) -> str | None:
+    """Why ``value`` is not a well-formed http(s) URL, or None when it is."""
+    if not isinstance(value, str) or not value.strip():
+        return "expected a URL"
+    if any(c.isspace() for c in value.strip()):
+        return f"URL {value!r} contains white space"
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https"):
+        return f"URL {value!r} must start with http:// or https://"
+    if not parsed.netloc or "." not in parsed.netloc:
+        return f"URL {value!r} has no host name"
+    return None
+
+
+class RecordChecker:
+    """Checks the fields of one record and collects the problems it finds."""
+
+    def __init__(self, file: str, row: int, record: Any, problems: list[Problem]):
+        self.file = file
+        self.row = row
+        self.problems = problems
+        self.ok = isinstance(record, Mapping)
+        self.record: Mapping[str, Any] = record if self.ok else {}
+        rid = self.record.get("id") if self.ok else None
+        self.record_id = rid if isinstance(rid, str) else None
+        if not self.ok:
+            self.error(None, f"expected a mapping of fields, got {type(record).__name__}")
+
+    # -- reporting ---------------------------------------------------------------------
+    def error(self, field: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, self.row, self.record_id, field, message))
+
+    def warn(self, field: str | None, message: str) -> None:
+        self.problems.append(
+            Problem(self.file, self.row, self.record_id, field, message, level="warning")
+        )
+
+    # -- field checks ------------------------------------------------------------------
+    def unknown_fields(self, allowed: Iterable[str]) -> None:
+        allowed = set(allowed)
+        for key in self.record:
+            if key not in allowed:
+                self.error(str(key), "is not a field of this file (see data/README.md)")
+
+    def identifier(self, field: str = "id") -> str | None:
+        value = self.record.get(field)
+        if not isinstance(value, str) or not value:
+            self.error(field, "is required: a lower-case identifier like 'uz-tashkent-airport'")
+            return None
+        if not _ID.match(value):
+            self.error(field, f"{value!r} must be lower case letters, digits and hyphens")
+        return value
+
+    def text(self, field: str, required: bool = True, where: Mapping | None = None) -> str | None:
+        source = self.record if where is None else where
+        value = source.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(field, "is required and empty")
+            return None
+        if not isinstance(value, str):
+            self.error(field, f"expected text, got {value!r}")
+            return None
+        return value.strip()
+
+    def choice(
+        self,
+        field: str,
+        vocabulary: Mapping[str, str],
+        required: bool = True,
+        where: Mapping | None = None,
+        label: str | None = None,
+    ) -> str | None:
+        source = self.record if where is None else where
+        value = source.get(field)
+        name = label or field
+        if value is None or value == "":
+            if required:
+                self.error(name, f"is required; one of: {', '.join(vocabulary)}")
+            return None
+        if value not in vocabulary:
+            self.error(name, f"{value!r} is not one of: {', '.join(vocabulary)}")
+            return None
+        return value
+
+    def choices(self, field: str, vocabulary: Mapping[str, str]) -> list[str]:
+        value = self.record.get(field)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(field, f"expected a list, got {value!r}")
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if item not in vocabulary:
+                self.error(f"{field}[{i}]", f"{item!r} is not one of: {', '.join(vocabulary)}")
+            else:
+                good.append(item)
+        return good
+
+    def country(
+        self, field: str, focus_only: bool = False, where: Mapping | None = None, label=None
+    ) -> str | None:
+        source = self.record if where is None else where
+        value = source.get(field)
+        name = label or field
+        if not isinstance(value, str) or not _ALPHA3.match(value):
+            self.error(name, f"expected an ISO 3166-1 alpha-3 code like 'UZB', got {value!r}")
+            return None
+        if focus_only and value not in model.FOCUS_COUNTRIES:
+            self.error(
+                name, f"{value!r} is not one of the five: {', '.join(model.FOCUS_COUNTRIES)}"
+            )
+            return None
+        return value
+
+    def number(
+        self,
+        field: str,
+        required: bool = False,
+        low: float | None = None,
+        high: float | None = None,
+        where: Mapping | None = None,
+        label: str | None = None,
+    ) -> float | None:
+        source = self.record if where is None else where
+        value = source.get(field)
+        name = label or field
+        if value is None:
+            if required:
+                self.error(name, "is required")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(name, f"expected a number, got {value!r}")
+            return None
+        if not math.isfinite(value):
+            self.error(name, f"expected a finite number, got {value!r}")
+            return None
+        if low is not None and value < low:
+            self.error(name, f"{value!r} is below the smallest allowed value {low}")
+            return None
+        if high is not None and value > high:
+            self.error(name, f"{value!r} is above the largest allowed value {high}")
+            return None
+        return float(value)
+
+    def date(self, field: str, required: bool = False, where: Mapping | None = None,
+             label: str | None = None) -> str | None:
+        source = self.record if where is None else where
+        name = label or field
+        try:
+            value = normalise_date(source.get(field))
+        except ValueError as exc:
+            self.error(name, str(exc))
+            return None
+        if value is None and required:
+            self.error(name, "is required: a date like 2025-12-20, 2025-12 or 2025")
+        return value
+
+    def coordinates(self, required: bool = False) -> tuple[float | None, float | None]:
+        lat = self.number("lat", required=required, low=-90, high=90)
+        lon = self.number("lon", required=required, low=-180, high=180)
+        has_lat = self.record.get("lat") is not None
+        has_lon = self.record.get("lon") is not None
+        if has_lat != has_lon:
+            self.error("lat" if not has_lat else "lon", "lat and lon go together: give both or neither")
+            return None, None
+        return lat, lon
+
+    def sources(self, field: str = "sources", required: bool = True,
+                where: Mapping | None = None, label: str | None = None) -> list[dict]:
+        source = self.record if where is None else where
+        name = label or field
+        value = source.get(field)
+        if value is None or value == []:
+            if required:
+                self.error(name, "needs at least one source {url, publisher, date}")
+            return []
+        if not isinstance(value, list):
+            self.error(name, f"expected a list of sources, got {value!r}")
+            return []
+        out = []
+        for i, item in enumerate(value):
+            where_i = f"{name}[{i}]"
+            if not isinstance(item, Mapping):
+                self.error(where_i, f"expected {{url, publisher, date}}, got {item!r}")
+                continue
+            extra = set(item) - {"url", "publisher", "date", "title"}
+            if extra:
+                self.error(where_i, f"unknown keys {sorted(extra)}; a source has url, publisher, date")
+            problem = url_problem(item.get("url"))
+            if problem:
+                self.error(f"{where_i}.url", problem)
+                continue
+            publisher = item.get("publisher")
+            if publisher is not None and not isinstance(publisher, str):
+                self.error(f"{where_i}.publisher", f"expected text, got {publisher!r}")
+                publisher = None
+            date = self.date("date", where=item, label=f"{where_i}.date")
+            out.append({"url": item["url"].strip(), "publisher": publisher or "", "date": date})
+        return out
+
+    def id_list(self, field: str) -> list[str]:
+        value = self.record.get(field)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(field, f"expected a list of ids, got {value!r}")
+            return []
+        return list(value)
+
+
+def check_unique_ids(file: str, records: list[Any], problems: list[Problem]) -> None:
+    """Report every id that appears more than once in a file."""
+    first_seen: dict[str, int] = {}
+    for row, record in enumerate(records, start=1):
+        if not isinstance(record, Mapping) or not isinstance(record.get("id"), str):
+            continue
+        rid = record["id"]
+        if rid in first_seen:
+            problems.append(
+                Problem(file, row, rid, "id", f"duplicates the id of record {first_seen[rid]}")
+            )
+        else:
+            first_seen[rid] = row
