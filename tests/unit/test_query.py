@@ -1,0 +1,90 @@
+"""View state <-> query parameters, and what each filter keeps."""
+
+import pytest
+
+from ca_atlas import query
+from ca_atlas.query import ViewState
+
+
+def ids(view):
+    return sorted(view.projects["id"])
+
+
+def test_default_state_has_no_params():
+    assert ViewState().to_params() == {}
+    assert query.from_params({}) == (ViewState(), [])
+
+
+def test_round_trip_of_every_field():
+    state = ViewState(countries=("UZB", "KGZ"), sectors=("power",), investors=("JICA", "A, B"),
+                      investor_countries=("JPN",), statuses=("agreed",), year_min=2010,
+                      year_max=2020, usd_min_m=10.0, usd_max_m=2500.5, search="Tashkent",
+                      japan_only=True, project="uz-tashkent-cogeneration",
+                      layers=("projects", "risks"), basemap="light",
+                      extra={"measures": "loan"})
+    params = state.to_params()
+    assert params["country"] == ["UZB", "KGZ"]
+    assert params["investor"] == ["JICA", "A, B"]  # repeated, so commas in names survive
+    assert params["usd_max"] == "2500.5" and params["usd_min"] == "10"
+    back, notes = query.from_params(params)
+    assert back == state and notes == []
+
+
+def test_comma_lists_and_repeated_params_both_read():
+    state, _ = query.from_params({"country": ["UZB,KAZ", "KGZ"]})
+    assert state.countries == ("UZB", "KAZ", "KGZ")
+
+
+def test_unknown_values_are_dropped_with_a_note():
+    state, notes = query.from_params({"country": "UZB,XXX", "year_min": "soon",
+                                      "usd_min": "-3", "basemap": "mars"})
+    assert state.countries == ("UZB",) and state.year_min is None and state.usd_min_m is None
+    assert state.basemap == "offline"
+    assert len(notes) == 4 and any("XXX" in n for n in notes)
+
+
+def test_no_layers_is_expressible():
+    state = ViewState(layers=())
+    assert state.to_params() == {"layers": "none"}
+    assert query.from_params({"layers": "none"})[0].layers == ()
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"country": "UZB"}, ["uz-karshi-termez-electrification", "uz-tashkent-cogeneration"]),
+    ({"sector": "transport"}, ["kg-naryn-bridge", "uz-karshi-termez-electrification"]),
+    ({"inv_country": "TUR"}, ["tm-gas-to-gasoline"]),
+    ({"investor": "Government of Japan"}, ["kg-naryn-bridge"]),
+    ({"status": "operating"}, ["tm-gas-to-gasoline", "uz-karshi-termez-electrification"]),
+    ({"year_min": "2014", "year_max": "2015"}, ["tm-gas-to-gasoline", "uz-tashkent-cogeneration"]),
+    # $100m is the Tashkent loan exactly (¥12bn at 120 yen to the dollar): bounds include it.
+    ({"usd_min": "100", "usd_max": "230"},
+     ["uz-karshi-termez-electrification", "uz-tashkent-cogeneration"]),
+    ({"q": "ovadan"}, ["tm-gas-to-gasoline"]),
+    ({"q": "rönesans"}, ["tm-gas-to-gasoline"]),
+    ({"q": "kyrgyz"}, ["kg-naryn-bridge"]),  # matches the country name
+    ({"japan": "1", "country": "TKM"}, ["tm-gas-to-gasoline"]),
+])
+def test_filters(mini_atlas, params, expected):
+    state, notes = query.from_params(params)
+    assert notes == []
+    assert ids(query.apply(mini_atlas, state)) == expected
+
+
+def test_amount_bound_leaves_out_unknown_amounts(mini_atlas):
+    atlas = mini_atlas
+    atlas.projects.loc[atlas.projects["id"] == "kg-naryn-bridge", "amount_usd"] = float("nan")
+    view = query.apply(atlas, ViewState(usd_min_m=0.5))
+    assert "kg-naryn-bridge" not in ids(view)
+    assert "kg-naryn-bridge" in ids(query.apply(atlas, ViewState()))
+
+
+def test_country_filter_narrows_corridors_and_risks(mini_atlas):
+    view = query.apply(mini_atlas, ViewState(countries=("KGZ",)))
+    assert view.corridors.empty and view.risks.empty and view.segments.empty
+    view = query.apply(mini_atlas, ViewState(countries=("UZB",)))
+    assert list(view.corridors["id"]) == ["test-corridor"] and len(view.risks) == 1
+
+
+def test_investors_follow_the_projects(mini_atlas):
+    view = query.apply(mini_atlas, ViewState(countries=("TKM",)))
+    assert sorted(view.investors["name"]) == ["Kawasaki Heavy Industries", "Rönesans"]
