@@ -1,0 +1,122 @@
+"""Plotly figures from the summaries. Geography stays in folium; these are charts only.
+
+Every figure carries the codes behind its bars in ``customdata`` so that a selection in
+the app can narrow the filters, and every title says what its figures measure.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import model
+
+
+FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=14, color="#1b1b1b")
+
+
+def _layout(fig: go.Figure, title: str, subtitle: str, presenter: bool = False) -> go.Figure:
+    size = 18 if presenter else 14
+    fig.update_layout(
+        title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0, xanchor="left",
+                   font=dict(size=size + 4)),
+        font={**FONT, "size": size},
+        template="plotly_white",
+        margin=dict(l=10, r=10, t=80, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
+        clickmode="event+select",
+        dragmode="select",
+        height=440,
+    )
+    return fig
+
+
+def _empty(title: str, presenter: bool = False) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text="No projects in this view", showarrow=False, font=dict(size=16))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, "Change the filters to see figures", presenter)
+
+
+def country_sector_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+    title = "Investment by country, stacked by sector (US$)"
+    if data.empty:
+        return _empty(title, presenter)
+    fig = go.Figure()
+    for sector in [s for s in model.SECTORS if s in set(data["sector"])]:
+        part = data[data["sector"] == sector]
+        fig.add_bar(
+            x=part["country_name"], y=part["usd"], name=model.SECTORS[sector],
+            marker_color=model.SECTOR_COLORS[sector],
+            customdata=list(zip(part["country"], part["sector"], part["projects"], strict=True)),
+            hovertemplate="%{x} · " + model.SECTORS[sector]
+            + "<br>US$ %{y:,.0f}<br>%{customdata[2]} project(s)<extra></extra>",
+        )
+    fig.update_layout(barmode="stack", yaxis_title="US$", xaxis_title=None)
+    return _layout(fig, title, caption, presenter)
+
+
+def top_investors_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
+    title = "Top investors by value of the projects they take part in (US$)"
+    if data.empty:
+        return _empty(title, presenter)
+    data = data.iloc[::-1]
+    colors = ["#BC002D" if c == model.JAPAN else "#5B7083" for c in data["country"]]
+    fig = go.Figure(go.Bar(
+        x=data["usd"], y=data["name"], orientation="h", marker_color=colors,
+        customdata=list(zip(data["name"], data["country_name"], data["projects"], strict=True)),
+        hovertemplate="%{customdata[0]} (%{customdata[1]})<br>US$ %{x:,.0f}"
+                      "<br>%{customdata[2]} project(s)<extra></extra>",
+    ))
+    fig.update_layout(xaxis_title="US$", yaxis_title=None, height=max(440, 28 * len(data) + 120))
+    return _layout(fig, title, "A project counts in full for each investor, so bars do not add "
+                   "up to the total. Red: Japanese investors.", presenter)
+
+
+def by_year_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+    title = "Investment by year signed (US$) and cumulative"
+    if data.empty:
+        return _empty(title, presenter)
+    fig = go.Figure()
+    fig.add_bar(x=data["year"], y=data["usd"], name="In the year", marker_color="#0072B2",
+                customdata=list(zip(data["year"], data["projects"], strict=True)),
+                hovertemplate="%{x}: US$ %{y:,.0f}<br>%{customdata[1]} project(s)<extra></extra>")
+    fig.add_scatter(x=data["year"], y=data["cumulative_usd"], name="Cumulative", yaxis="y2",
+                    mode="lines+markers", line=dict(color="#D55E00", width=3),
+                    hovertemplate="By %{x}: US$ %{y:,.0f}<extra></extra>")
+    fig.update_layout(yaxis=dict(title="US$ in the year"),
+                      yaxis2=dict(title="Cumulative US$", overlaying="y", side="right"),
+                      xaxis=dict(title="Year signed (else announced)", dtick=2))
+    return _layout(fig, title, caption, presenter)
+
+
+def by_status_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
+    title = "Projects by status (count)"
+    if data.empty:
+        return _empty(title, presenter)
+    fig = go.Figure(go.Bar(
+        x=data["status_name"], y=data["projects"], marker_color="#009E73",
+        customdata=list(zip(data["status"], strict=True)),
+        hovertemplate="%{x}: %{y} project(s)<extra></extra>",
+    ))
+    fig.update_layout(yaxis_title="Projects", xaxis_title=None)
+    return _layout(fig, title, "Counts of projects, not money", presenter)
+
+
+def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+    title = "Japan beside other investors, by country (US$)"
+    if data.empty:
+        return _empty(title, presenter)
+    fig = go.Figure()
+    for group, color in (("With Japanese participation", "#BC002D"),
+                         ("Other investors only", "#5B7083")):
+        part = data[data["group"] == group]
+        fig.add_bar(x=part["country_name"], y=part["usd"], name=group, marker_color=color,
+                    customdata=list(zip(part["country"], part["projects"], strict=True)),
+                    hovertemplate="%{x}<br>US$ %{y:,.0f}<br>%{customdata[1]} project(s)"
+                                  "<extra></extra>")
+    fig.update_layout(barmode="group", yaxis_title="US$", xaxis_title=None)
+    return _layout(fig, title, caption, presenter)
+
+

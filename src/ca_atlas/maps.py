@@ -1,0 +1,376 @@
+"""The folium map of a view: offline basemap, projects, corridors, risk notes and legend.
+
+The map is built per run from cached frames (never cached itself: rendering mutates it).
+Every text from the data goes through :mod:`ca_atlas.safe` before it reaches a tooltip
+or popup, because folium hands both to ``innerHTML`` or a JS template literal.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import folium
+import folium.plugins
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from pyproj import Geod
+
+from . import model, popups, safe
+from .catalog import Atlas
+from .query import View, ViewState
+
+GEOD = Geod(ellps="WGS84")
+
+CENTER = (42.0, 64.0)
+ZOOM = 4
+PRECISION = 4  # decimals kept in coordinates sent to the browser (about 10 m)
+
+#: Online tile layers, offered as overlays that stay off unless chosen: the default
+#: basemap is drawn from the boundaries and needs no network.
+TILES = {
+    "light": ("Light tiles (online)", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+              "&copy; OpenStreetMap contributors &copy; CARTO"),
+    "osm": ("OpenStreetMap (online)", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors"),
+    "satellite": ("Satellite imagery (online)",
+                  "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+                  "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
+}
+
+LAYER_NAMES = {
+    "projects": "Investment projects",
+    "corridors": "Trade corridors",
+    "risks": "Risk notes",
+}
+
+
+def marker_radius(amount_usd: float | None) -> float:
+    """Circle radius in pixels for an amount in US dollars (log scale; unknown -> 5)."""
+    if amount_usd is None or not amount_usd > 0 or math.isnan(amount_usd):
+        return 5.0
+    return round(5.0 + 3.0 * math.log10(amount_usd / 1e6 + 1.0), 1)
+
+
+def _round_coords(coords):
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        return [round(float(c), PRECISION) for c in coords]
+    return [_round_coords(c) for c in coords]
+
+
+def _feature(geometry, properties: dict) -> dict:
+    geo = geometry.__geo_interface__
+    return {"type": "Feature",
+            "geometry": {"type": geo["type"], "coordinates": _round_coords(geo["coordinates"])},
+            "properties": properties}
+
+
+def _collection(features: Iterable[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def circle_polygon(lat: float, lon: float, radius_km: float, points: int = 48):
+    """A geodesic circle as a shapely polygon (the area a risk note covers)."""
+    from shapely.geometry import Polygon
+
+    lons, lats, _ = GEOD.fwd([lon] * points, [lat] * points,
+                             [i * 360.0 / points for i in range(points)],
+                             [radius_km * 1000.0] * points)
+    return Polygon(list(zip(lons, lats, strict=True)))
+
+
+# -- layers ---------------------------------------------------------------------------------
+
+def basemap_layers(atlas: Atlas, m: folium.Map, presenter: bool = False) -> None:
+    """Countries (the five emphasised), water bodies and capitals: works offline."""
+    countries = _collection(
+        _feature(row.geometry, {"name": safe.text(row.name), "focus": bool(row.focus)})
+        for row in atlas.boundaries.itertuples() if row.geometry is not None
+    )
+    folium.GeoJson(
+        countries,
+        name="Countries",
+        style_function=lambda f: (
+            {"fillColor": "#FBF7EC", "color": "#4A4A4A", "weight": 2.2, "fillOpacity": 1}
+            if f["properties"]["focus"] else
+            {"fillColor": "#ECECEC", "color": "#9A9A9A", "weight": 0.8, "fillOpacity": 1}
+        ),
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False, sticky=False),
+        control=False,
+        smooth_factor=1.0,
+    ).add_to(m)
+    places = atlas.places
+    water = places[places["kind"].isin(["sea", "lake"])]
+    if len(water):
+        folium.GeoJson(
+            _collection(_feature(r.geometry, {"name": safe.text(r.name)})
+                        for r in water.itertuples()),
+            name="Seas and lakes",
+            style_function=lambda f: {"fillColor": "#BFD9EE", "color": "#7FA9CC",
+                                      "weight": 0.8, "fillOpacity": 1},
+            tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+            control=False,
+        ).add_to(m)
+    capitals = places[places["kind"] == "capital"]
+    group = folium.FeatureGroup(name="Capitals", control=False)
+    for r in capitals.itertuples():
+        folium.CircleMarker(
+            location=(round(r.geometry.y, PRECISION), round(r.geometry.x, PRECISION)),
+            radius=4 if not presenter else 5,
+            color="#222222", weight=1.5, fill=True, fill_color="#FFFFFF", fill_opacity=1,
+            tooltip=folium.Tooltip(safe.text(r.name), permanent=True, direction="right",
+                                   class_name="capital-label"),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def tile_layers(m: folium.Map, basemap: str) -> None:
+    for key, (name, url, attribution) in TILES.items():
+        folium.TileLayer(tiles=url, attr=attribution, name=name, overlay=True,
+                         show=(basemap == key), max_zoom=18, opacity=1.0).add_to(m)
+
+
+def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["corridors"])
+    corridors = view.corridors.set_index("id")
+    features = []
+    for seg in view.segments.itertuples():
+        corridor = corridors.loc[seg.corridor_id]
+        features.append(_feature(seg.geometry, {
+            "corridor_id": seg.corridor_id,
+            "mode": seg.mode,
+            "status": seg.status,
+            "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"),
+            "popup": popups.corridor_html(corridor, seg),
+        }))
+    if not features:
+        return group
+    weight = 5 if presenter else 3.5
+    folium.GeoJson(
+        _collection(features),
+        name=LAYER_NAMES["corridors"],
+        style_function=lambda f: {
+            "color": model.CORRIDOR_KIND_COLORS.get(f["properties"]["mode"], "#333333"),
+            "weight": weight,
+            "opacity": 0.9,
+            "dashArray": model.CORRIDOR_STATUS_DASH.get(f["properties"]["status"]),
+            "lineCap": "round",
+        },
+        highlight_function=lambda f: {"weight": weight + 3},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+    ).add_to(group)
+    return group
+
+
+def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["risks"])
+    areas, points = [], []
+    for r in view.risks.itertuples():
+        props = {
+            "risk_id": r.id,
+            "severity": r.severity,
+            "tooltip": safe.text(f"Risk: {r.title}"),
+            "popup": popups.risk_html(r),
+        }
+        if r.radius_km:
+            areas.append(_feature(circle_polygon(r.lat, r.lon, r.radius_km), props))
+        points.append(_feature(r.geometry, props))
+    if areas:
+        folium.GeoJson(
+            _collection(areas),
+            style_function=lambda f: {
+                "color": model.RISK_SEVERITY_COLORS[f["properties"]["severity"]],
+                "fillColor": model.RISK_SEVERITY_COLORS[f["properties"]["severity"]],
+                "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.12,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        ).add_to(group)
+    size = 26 if presenter else 20
+    for severity, color in model.RISK_SEVERITY_COLORS.items():
+        chosen = [f for f in points if f["properties"]["severity"] == severity]
+        if not chosen:
+            continue
+        icon = folium.DivIcon(
+            html=f'<svg width="{size}" height="{size}" viewBox="0 0 20 20" aria-hidden="true">'
+                 f'<polygon points="10,1 19,18 1,18" fill="{color}" stroke="#1b1b1b" '
+                 f'stroke-width="1.6"/><text x="10" y="16.5" text-anchor="middle" '
+                 f'font-size="11" font-weight="bold" font-family="sans-serif" fill="#fff">!</text>'
+                 f'</svg>',
+            icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="risk-icon")
+        folium.GeoJson(
+            _collection(chosen),
+            marker=folium.Marker(icon=icon),
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        ).add_to(group)
+    return group
+
+
+def project_features(projects: gpd.GeoDataFrame) -> list[dict]:
+    """GeoJSON features of the projects that have a location, with escaped labels."""
+    features = []
+    for p in projects.itertuples():
+        if p.geometry is None or p.geometry.is_empty:
+            continue
+        amount = None if p.amount_usd != p.amount_usd else p.amount_usd  # NaN -> None
+        features.append(_feature(p.geometry, {
+            "project_id": p.id,
+            "sector": p.sector,
+            "radius": marker_radius(amount),
+            "known": amount is not None,
+            "tooltip": safe.text(f"{p.name} ({p.country_name})"),
+        }))
+    return features
+
+
+def project_layer(view: View, selected: str | None = None,
+                  presenter: bool = False, cluster: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["projects"])
+    features = project_features(view.projects)
+    routes = view.projects[view.projects["route"].notna()]
+    if len(routes):
+        folium.GeoJson(
+            _collection(_feature(p.route, {"tooltip": safe.text(p.name), "sector": p.sector})
+                        for p in routes.itertuples()),
+            style_function=lambda f: {"color": model.SECTOR_COLORS[f["properties"]["sector"]],
+                                      "weight": 4, "opacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    if not features:
+        return group
+    target = group
+    if cluster:
+        target = folium.plugins.MarkerCluster(
+            name="Project clusters", control=False,
+            options={"disableClusteringAtZoom": 7, "maxClusterRadius": 35,
+                     "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+        )
+        target.add_to(group)
+    scale = 1.25 if presenter else 1.0
+    folium.GeoJson(
+        _collection(features),
+        marker=folium.CircleMarker(radius=6),
+        style_function=lambda f: {
+            "radius": f["properties"]["radius"] * scale,
+            "color": "#FFFFFF" if f["properties"]["known"] else
+                     model.SECTOR_COLORS[f["properties"]["sector"]],
+            "weight": 1.5,
+            "fillColor": model.SECTOR_COLORS[f["properties"]["sector"]],
+            "fillOpacity": 0.9 if f["properties"]["known"] else 0.35,
+        },
+        highlight_function=lambda f: {"weight": 4, "color": "#000000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    ).add_to(target)
+    if selected:
+        chosen = view.projects[view.projects["id"] == selected]
+        for p in chosen.itertuples():
+            if p.geometry is None:
+                continue
+            folium.CircleMarker(
+                location=(round(p.geometry.y, PRECISION), round(p.geometry.x, PRECISION)),
+                radius=marker_radius(None if p.amount_usd != p.amount_usd else p.amount_usd)
+                * scale + 7,
+                color="#000000", weight=3, fill=False, interactive=False,
+            ).add_to(group)
+    return group
+
+
+# -- controls and legend --------------------------------------------------------------------
+
+class Legend(MacroElement):
+    """A fixed legend box; its HTML is built from vocabularies (escaped all the same)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .atlas-legend {position: absolute; z-index: 1000; bottom: 28px; left: 10px;
+            background: rgba(255,255,255,0.94); border: 1px solid #888; border-radius: 6px;
+            padding: 8px 12px; font: {{ this.font_px }}px/1.35 system-ui, sans-serif;
+            color: #1b1b1b; max-height: 70%; overflow-y: auto; box-shadow: 0 1px 4px #0003;}
+          .atlas-legend h4 {margin: 6px 0 3px; font-size: 1.02em;}
+          .atlas-legend .row {display: flex; align-items: center; gap: 7px; white-space: nowrap;}
+          .atlas-legend .dot {display:inline-block; border-radius: 50%; border: 1px solid #fff;
+            box-shadow: 0 0 0 1px #555;}
+          .atlas-legend .line {display:inline-block; width: 34px; height: 0;
+            border-top-width: 4px;}
+          .atlas-legend .tri {display:inline-block; width:0; height:0;
+            border-left: 7px solid transparent; border-right: 7px solid transparent;
+            border-bottom: 12px solid; }
+          .capital-label {background: transparent; border: none; box-shadow: none;
+            font: 600 {{ this.font_px }}px system-ui, sans-serif; color: #333;
+            text-shadow: 0 0 3px #fff, 0 0 3px #fff;}
+          .capital-label::before {display: none;}
+          .leaflet-container {background: #CFE2F1;}
+        </style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div class="atlas-legend" role="region" aria-label="Map legend">{{ this.body }}</div>
+        {% endmacro %}
+    """)
+
+    def __init__(self, body: str, font_px: int = 13):
+        super().__init__()
+        self._name = "Legend"
+        self.body = body
+        self.font_px = font_px
+
+
+def legend_html(view: View, state: ViewState) -> str:
+    parts = []
+    if "projects" in state.layers:
+        sectors = [s for s in model.SECTORS if s in set(view.projects["sector"])]
+        parts.append("<h4>Projects by sector</h4>")
+        for s in sectors:
+            parts.append(f'<div class="row"><span class="dot" style="width:12px;height:12px;'
+                         f'background:{model.SECTOR_COLORS[s]}"></span>'
+                         f"{safe.text(model.SECTORS[s])}</div>")
+        parts.append('<div class="row" style="margin-top:4px">Size: amount in USD '
+                     "(faint: unknown)</div>")
+        sizes = "".join(
+            f'<span class="dot" style="width:{2 * marker_radius(v)}px;'
+            f'height:{2 * marker_radius(v)}px;background:#888"></span> {label}&nbsp;'
+            for v, label in ((1e7, "$10m"), (1e9, "$1bn")))
+        parts.append(f'<div class="row">{sizes}</div>')
+    if "corridors" in state.layers:
+        parts.append("<h4>Corridors</h4>")
+        modes = [k for k in model.SEGMENT_MODES if k in set(view.segments["mode"])]
+        for k in modes:
+            parts.append(f'<div class="row"><span class="line" style="border-top:4px solid '
+                         f'{model.CORRIDOR_KIND_COLORS[k]}"></span>'
+                         f"{safe.text(model.SEGMENT_MODES[k])}</div>")
+        for status, style in (("operating", "solid"), ("under_construction", "dashed"),
+                              ("planned", "dotted")):
+            parts.append(f'<div class="row"><span class="line" style="border-top:4px {style} '
+                         f'#444"></span>{safe.text(model.CORRIDOR_STATUSES[status])}</div>')
+    if "risks" in state.layers and len(view.risks):
+        parts.append("<h4>Risk notes by severity</h4>")
+        for sev, color in model.RISK_SEVERITY_COLORS.items():
+            if sev in set(view.risks["severity"]):
+                parts.append(f'<div class="row"><span class="tri" style="border-bottom-color:'
+                             f'{color}"></span>{safe.text(model.RISK_SEVERITIES[sev])}</div>')
+    return "".join(parts)
+
+
+def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = False,
+              height: int = 640) -> folium.Map:
+    """The whole map for a view. Deterministic for the same inputs."""
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+                   prefer_canvas=False, min_zoom=3, height=height)
+    m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
+    basemap_layers(atlas, m, presenter=presenter)
+    tile_layers(m, state.basemap)
+    if "corridors" in state.layers:
+        corridor_layer(view, presenter).add_to(m)
+    if "risks" in state.layers:
+        risk_layer(view, presenter).add_to(m)
+    if "projects" in state.layers:
+        project_layer(view, selected=state.project, presenter=presenter).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    folium.plugins.Fullscreen(position="topleft", title="Full screen",
+                              title_cancel="Exit full screen").add_to(m)
+    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 13))
+    m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
+    return m
