@@ -1,0 +1,19 @@
+"""Central Asia Investment Atlas: page config and navigation; nothing else."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Central Asia Investment Atlas",
+    page_icon="static/favicon.png",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+pages = [
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
+    st.Page("app_pages/investment.py", title="Investment", icon=":material/bar_chart:",
+            url_path="investment"),
+    st.Page("app_pages/data.py", title="Data & sources", icon=":material/table:",
+            url_path="data"),
+]
+st.navigation(pages, position="top").run()

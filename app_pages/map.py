@@ -1,0 +1,37 @@
+"""The map: projects, corridors and risk notes over the region, with the chosen record."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ca_atlas import maps, summaries
+from ca_atlas.popups import usd_text
+from ca_atlas.ui import details, page, state
+
+ctx = page.start()
+atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
+
+st.markdown("### Central Asia Investment Atlas")
+head = summaries.headline(view.projects)
+cols = st.columns(4)
+cols[0].metric("Projects shown", f"{head.projects} of {len(atlas.projects)}")
+cols[1].metric("Known amounts, summed", usd_text(head.total_usd),
+               help=summaries.measure_caption(view.projects))
+cols[2].metric("Corridors", len(view.corridors))
+cols[3].metric("Risk notes", len(view.risks))
+
+map_col, detail_col = st.columns([3, 1], gap="medium")
+with map_col:
+    m = maps.build_map(atlas, view, view_state, height=680)
+    out = st_folium(m, key="atlas-map", height=680, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+    clicked = details.clicked_project(out)
+    if clicked and clicked != view_state.project:
+        state.set_view_state(view_state.with_(project=clicked))
+        st.rerun()
+    unplaced = view.projects[view.projects.geometry.isna()]
+    if len(unplaced):
+        st.caption(f"{len(unplaced)} project(s) in this view have no location on the map "
+                   "(nationwide programmes or places the sources do not give); they are listed "
+                   "on the Data page and counted in every figure.")
+with detail_col:
+    details.render_selected(atlas, view, view_state)

@@ -1,0 +1,78 @@
+"""Streamlit glue: the loaded atlas (cached, last good kept) and the view state in the URL."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from .. import assets, catalog, query
+from ..catalog import Atlas
+from ..model import DatasetError
+
+_LOCK = threading.Lock()
+#: The last dataset that passed validation, per data directory: served while a newer
+#: version of the files fails, so a bad edit never takes the app down.
+_LAST_GOOD: dict[str, Atlas] = {}
+
+
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
+def _load(data_dir: str, version: str) -> Atlas:
+    """One validated atlas per (directory, content version); shared and read-only."""
+    return catalog.load(data_dir)
+
+
+def data_dir() -> Path:
+    return catalog.default_data_dir()
+
+
+def atlas() -> tuple[Atlas | None, DatasetError | None]:
+    """The atlas to serve, and the validation error of the current files if any.
+
+    When the files on disk fail validation the last good atlas of this process is
+    returned beside the error; ``(None, error)`` only when nothing good was ever loaded.
+    """
+    directory = str(data_dir())
+    version = catalog.fingerprint(directory)
+    try:
+        loaded = _load(directory, version)
+    except DatasetError as exc:
+        with _LOCK:
+            return _LAST_GOOD.get(directory), exc
+    with _LOCK:
+        _LAST_GOOD[directory] = loaded
+    return loaded, None
+
+
+def configure_assets() -> None:
+    """Point folium at the vendored JS/CSS unless ``ATLAS_ASSETS=cdn`` asks for CDNs."""
+    assets.configure_assets(os.environ.get("ATLAS_ASSETS", "local"))
+
+
+def view_state() -> tuple[query.ViewState, list[str]]:
+    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    return query.from_params(params)
+
+
+def set_view_state(state: query.ViewState) -> None:
+    """Write ``state`` to the URL when it differs from what the URL says."""
+    params = state.to_params()
+    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    normalised = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+    if normalised != current:
+        st.query_params.from_dict(params)
+
+
+def show_dataset_error(error: DatasetError, serving_last_good: bool) -> None:
+    """Tell the user which file, record and field is wrong, and what is being served."""
+    errors = [p for p in error.problems if p.level == "error"]
+    head = (f"The dataset in `{data_dir()}` failed validation ({len(errors)} error(s)). "
+            + ("The atlas keeps showing the last version that passed."
+               if serving_last_good else "There is no earlier good version to show."))
+    with st.expander(head, expanded=not serving_last_good, icon="⚠️"):
+        for problem in errors[:50]:
+            st.text(str(problem))
+        if len(errors) > 50:
+            st.text(f"… and {len(errors) - 50} more; run `ca-atlas validate` for all of them.")

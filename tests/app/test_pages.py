@@ -1,0 +1,103 @@
+"""Every page runs under Streamlit's AppTest, with and without a deep link.
+
+st_folium and plotly_chart are opaque here, so assertions are on what the page wrote
+(metrics, the record panel, tables, downloads) and on the URL it keeps.
+"""
+
+from pathlib import Path
+
+import pytest
+from conftest import write_dataset
+from streamlit.testing.v1 import AppTest
+
+from ca_atlas import catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+
+
+def run(page=None, params=None, data_dir=None, monkeypatch=None):
+    if data_dir is not None:
+        monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def param(at, key):
+    """A query parameter as a list, however AppTest holds it."""
+    value = at.query_params.get(key)
+    return value if isinstance(value, list) else ([value] if value is not None else [])
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_map_page_shows_the_whole_dataset(atlas):
+    at = run()
+    assert metric(at, "Projects shown") == f"{len(atlas.projects)} of {len(atlas.projects)}"
+    assert metric(at, "Corridors") == str(len(atlas.corridors))
+    assert metric(at, "Risk notes") == str(len(atlas.risks))
+    assert any("Select a project" in m.value for m in at.markdown)
+
+
+def test_deep_link_filters_and_selects(atlas):
+    project = atlas.projects[atlas.projects["country"] == "UZB"].iloc[0]
+    at = run(params={"country": "UZB", "japan": "1", "project": project["id"]})
+    expected = ((atlas.projects["country"] == "UZB") & atlas.projects["japanese"]).sum()
+    assert metric(at, "Projects shown") == f"{expected} of {len(atlas.projects)}"
+    assert at.sidebar.multiselect(key="flt_country").value == ["UZB"]
+    assert at.sidebar.toggle(key="flt_japan").value is True
+    assert param(at, "project") == [project["id"]]
+    assert any(project["name"].replace("&", "&amp;") in h.proto.body for h in at.get("html"))
+
+
+def test_sidebar_change_is_written_to_the_url():
+    at = run()
+    at.sidebar.multiselect(key="flt_sector").set_value(["power"]).run()
+    assert param(at, "sector") == ["power"]
+
+
+def test_investment_page_runs_and_reports_what_it_sums(atlas):
+    at = run(page="app_pages/investment.py")
+    assert metric(at, "Projects") == str(len(atlas.projects))
+    assert any(c.value.startswith("Sums ") for c in at.caption)
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_data_page_has_table_and_three_downloads(atlas):
+    at = run(page="app_pages/data.py")
+    assert len(at.dataframe) >= 4  # projects, corridors, risk notes, claims
+    assert len(at.dataframe[0].value) == len(atlas.projects)
+    assert len(at.get("download_button")) == 3
+
+
+def test_a_broken_dataset_is_reported_and_the_last_good_one_kept(tmp_path, monkeypatch,
+                                                                  mini_records):
+    directory = write_dataset(tmp_path / "live")
+    at = run(data_dir=directory, monkeypatch=monkeypatch)
+    assert metric(at, "Projects shown") == "4 of 4"
+    mini_records["projects"][0]["sector"] = "railways"
+    write_dataset(directory, projects=mini_records["projects"])
+    with pytest.raises(Exception):
+        catalog.load(directory)
+    at.run()
+    assert not at.exception
+    assert metric(at, "Projects shown") == "4 of 4"  # still the last good load
+    texts = [t.value for t in at.text]
+    assert any("projects.yaml, record 1" in t and "field 'sector'" in t for t in texts)
+
+
+def test_a_broken_dataset_with_nothing_good_stops_with_the_errors(tmp_path, monkeypatch,
+                                                                   mini_records):
+    mini_records["corridors"][0]["kind"] = "teleport"
+    directory = write_dataset(tmp_path / "never-good", corridors=mini_records["corridors"])
+    at = run(data_dir=directory, monkeypatch=monkeypatch)
+    assert not at.metric
+    assert any("corridors.yaml, record 1" in t.value for t in at.text)
