@@ -14,6 +14,7 @@ present = [m for m in model.AMOUNT_MEASURES if m in set(atlas.projects["amount_m
 measures = chart_select.measures_filter(view_state, present)
 projects = summaries.with_measures(view.projects, measures)
 caption = summaries.measure_caption(projects)
+subtitle = summaries.measure_subtitle(projects)
 
 head = summaries.headline(view.projects)
 cols = st.columns(5)
@@ -26,14 +27,14 @@ st.caption(caption + " Select bars (click, or drag a box) to narrow the filters.
 
 left, right = st.columns(2)
 with left:
-    fig = charts.country_sector_chart(summaries.by_country_sector(projects), caption)
+    fig = charts.country_sector_chart(summaries.by_country_sector(projects), subtitle)
     chart_select.plotly(fig, "country_sector", view_state)
 with right:
-    fig = charts.japan_vs_others_chart(summaries.japan_vs_others(projects), caption)
+    fig = charts.japan_vs_others_chart(summaries.japan_vs_others(projects), subtitle)
     chart_select.plotly(fig, "japan_vs_others", view_state)
 left, right = st.columns(2)
 with left:
-    fig = charts.by_year_chart(summaries.by_year(projects), caption)
+    fig = charts.by_year_chart(summaries.by_year(projects), subtitle)
     chart_select.plotly(fig, "by_year", view_state)
 with right:
     fig = charts.by_status_chart(summaries.by_status(view.projects))

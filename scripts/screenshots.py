@@ -46,7 +46,14 @@ def main(base: str, out_dir: str, width: int = 1600, height: int = 1000,
                 frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
                 frame.locator(".leaflet-interactive").first.wait_for(timeout=30_000)
             page.wait_for_timeout(1500)
+            # Streamlit scrolls inside its own container: grow the viewport to the content.
+            tall = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 0)")
+            page.set_viewport_size({"width": width, "height": max(height, int(tall) + 80)})
+            page.wait_for_timeout(800)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            page.set_viewport_size({"width": width, "height": height})
             print(f"{name}: {out / f'{name}.png'}")
         browser.close()
     for url in blocked:

@@ -85,10 +85,14 @@ def by_year_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> 
     fig.add_scatter(x=data["year"], y=data["cumulative_usd"], name="Cumulative", yaxis="y2",
                     mode="lines+markers", line=dict(color="#D55E00", width=3),
                     hovertemplate="By %{x}: US$ %{y:,.0f}<extra></extra>")
-    fig.update_layout(yaxis=dict(title="US$ in the year"),
-                      yaxis2=dict(title="Cumulative US$", overlaying="y", side="right"),
-                      xaxis=dict(title="Year signed (else announced)", dtick=2))
-    return _layout(fig, title, caption, presenter)
+    fig = _layout(fig, title, caption, presenter)
+    fig.update_layout(yaxis=dict(title="US$ in the year", rangemode="tozero"),
+                      yaxis2=dict(title="Cumulative US$", overlaying="y", side="right",
+                                  rangemode="tozero", showgrid=False),
+                      xaxis=dict(title=None, dtick=5),
+                      legend=dict(orientation="v", yanchor="top", y=0.98, x=0.02,
+                                  xanchor="left", bgcolor="rgba(255,255,255,0.8)"))
+    return fig
 
 
 def by_status_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:

@@ -23,8 +23,8 @@ from .query import View, ViewState
 
 GEOD = Geod(ellps="WGS84")
 
-CENTER = (42.0, 64.0)
-ZOOM = 4
+CENTER = (42.5, 64.5)
+ZOOM = 5
 PRECISION = 4  # decimals kept in coordinates sent to the browser (about 10 m)
 
 #: Online tile layers, offered as overlays that stay off unless chosen: the default
@@ -174,7 +174,7 @@ def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             "tooltip": safe.text(f"Risk: {r.title}"),
             "popup": popups.risk_html(r),
         }
-        if r.radius_km:
+        if r.radius_km and r.radius_km == r.radius_km:  # null radius is NaN, and NaN is truthy
             areas.append(_feature(circle_polygon(r.lat, r.lon, r.radius_km), props))
         points.append(_feature(r.geometry, props))
     if areas:
@@ -245,7 +245,7 @@ def project_layer(view: View, selected: str | None = None,
     if cluster:
         target = folium.plugins.MarkerCluster(
             name="Project clusters", control=False,
-            options={"disableClusteringAtZoom": 7, "maxClusterRadius": 35,
+            options={"disableClusteringAtZoom": 7, "maxClusterRadius": 18,
                      "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
         )
         target.add_to(group)
@@ -258,6 +258,7 @@ def project_layer(view: View, selected: str | None = None,
             "color": "#FFFFFF" if f["properties"]["known"] else
                      model.SECTOR_COLORS[f["properties"]["sector"]],
             "weight": 1.5,
+            "fill": True,  # folium.CircleMarker() defaults to fill=False: no fill drawn
             "fillColor": model.SECTOR_COLORS[f["properties"]["sector"]],
             "fillOpacity": 0.9 if f["properties"]["known"] else 0.35,
         },
@@ -280,34 +281,47 @@ def project_layer(view: View, selected: str | None = None,
 
 # -- controls and legend --------------------------------------------------------------------
 
+class MetricScale(MacroElement):
+    """A scale bar in kilometres only."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 class Legend(MacroElement):
     """A fixed legend box; its HTML is built from vocabularies (escaped all the same)."""
 
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
-          .atlas-legend {position: absolute; z-index: 1000; bottom: 28px; left: 10px;
-            background: rgba(255,255,255,0.94); border: 1px solid #888; border-radius: 6px;
-            padding: 8px 12px; font: {{ this.font_px }}px/1.35 system-ui, sans-serif;
-            color: #1b1b1b; max-height: 70%; overflow-y: auto; box-shadow: 0 1px 4px #0003;}
-          .atlas-legend h4 {margin: 6px 0 3px; font-size: 1.02em;}
-          .atlas-legend .row {display: flex; align-items: center; gap: 7px; white-space: nowrap;}
-          .atlas-legend .dot {display:inline-block; border-radius: 50%; border: 1px solid #fff;
-            box-shadow: 0 0 0 1px #555;}
-          .atlas-legend .line {display:inline-block; width: 34px; height: 0;
-            border-top-width: 4px;}
-          .atlas-legend .tri {display:inline-block; width:0; height:0;
-            border-left: 7px solid transparent; border-right: 7px solid transparent;
-            border-bottom: 12px solid; }
+          .atlas-legend {position: absolute; z-index: 1000; bottom: 26px; left: 10px;
+            background: rgba(255,255,255,0.95); border: 1px solid #888; border-radius: 6px;
+            padding: 6px 10px; font: {{ this.font_px }}px/1.3 system-ui, sans-serif;
+            color: #1b1b1b; max-height: calc(100% - 120px); overflow-y: auto;
+            box-shadow: 0 1px 4px #0003;}
+          .atlas-legend summary {font-weight: 700; cursor: pointer;}
+          .atlas-legend h4 {margin: 5px 0 2px; font-size: 1em;}
+          .atlas-legend .atl-grid {display: grid; grid-template-columns: repeat(2, max-content);
+            column-gap: 14px;}
+          .atlas-legend .atl-item {display: flex; align-items: center; gap: 5px; white-space: nowrap;}
+          .atlas-legend svg {flex: none;}
           .capital-label {background: transparent; border: none; box-shadow: none;
             font: 600 {{ this.font_px }}px system-ui, sans-serif; color: #333;
             text-shadow: 0 0 3px #fff, 0 0 3px #fff;}
           .capital-label::before {display: none;}
           .leaflet-container {background: #CFE2F1;}
+          .marker-cluster-small, .marker-cluster-medium, .marker-cluster-large
+            {background-color: rgba(40,40,40,0.25);}
+          .marker-cluster-small div, .marker-cluster-medium div, .marker-cluster-large div
+            {background-color: rgba(40,40,40,0.8); color: #fff; font-weight: 700;}
         </style>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-        <div class="atlas-legend" role="region" aria-label="Map legend">{{ this.body }}</div>
+        <div class="atlas-legend" role="region" aria-label="Map legend"><details open>
+          <summary>Legend</summary>{{ this.body }}</details></div>
         {% endmacro %}
     """)
 
@@ -318,47 +332,66 @@ class Legend(MacroElement):
         self.font_px = font_px
 
 
+def _swatch_circle(color: str, size: int = 12, faint: bool = False) -> str:
+    r = size / 2 - 1
+    opacity = 0.35 if faint else 0.9
+    return (f'<svg width="{size}" height="{size}" aria-hidden="true"><circle cx="{size / 2}" '
+            f'cy="{size / 2}" r="{r}" fill="{color}" fill-opacity="{opacity}" stroke="#fff" '
+            f'stroke-width="1"/></svg>')
+
+
+def _swatch_line(color: str, dash: str | None = None) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<svg width="34" height="10" aria-hidden="true"><line x1="2" y1="5" x2="32" y2="5" '
+            f'stroke="{color}" stroke-width="4" stroke-linecap="round"{dash_attr}/></svg>')
+
+
+def _swatch_triangle(color: str) -> str:
+    return ('<svg width="14" height="14" viewBox="0 0 20 20" aria-hidden="true">'
+            f'<polygon points="10,1 19,18 1,18" fill="{color}" stroke="#1b1b1b" '
+            'stroke-width="1.6"/></svg>')
+
+
+def _row(swatch: str, label: str) -> str:
+    return f'<div class="atl-item">{swatch}<span>{safe.text(label)}</span></div>'
+
+
 def legend_html(view: View, state: ViewState) -> str:
+    """The legend's body: only what the view draws, every swatch drawn as on the map."""
     parts = []
-    if "projects" in state.layers:
-        sectors = [s for s in model.SECTORS if s in set(view.projects["sector"])]
-        parts.append("<h4>Projects by sector</h4>")
-        for s in sectors:
-            parts.append(f'<div class="row"><span class="dot" style="width:12px;height:12px;'
-                         f'background:{model.SECTOR_COLORS[s]}"></span>'
-                         f"{safe.text(model.SECTORS[s])}</div>")
-        parts.append('<div class="row" style="margin-top:4px">Size: amount in USD '
-                     "(faint: unknown)</div>")
-        sizes = "".join(
-            f'<span class="dot" style="width:{2 * marker_radius(v)}px;'
-            f'height:{2 * marker_radius(v)}px;background:#888"></span> {label}&nbsp;'
-            for v, label in ((1e7, "$10m"), (1e9, "$1bn")))
-        parts.append(f'<div class="row">{sizes}</div>')
-    if "corridors" in state.layers:
-        parts.append("<h4>Corridors</h4>")
-        modes = [k for k in model.SEGMENT_MODES if k in set(view.segments["mode"])]
-        for k in modes:
-            parts.append(f'<div class="row"><span class="line" style="border-top:4px solid '
-                         f'{model.CORRIDOR_KIND_COLORS[k]}"></span>'
-                         f"{safe.text(model.SEGMENT_MODES[k])}</div>")
-        for status, style in (("operating", "solid"), ("under_construction", "dashed"),
-                              ("planned", "dotted")):
-            parts.append(f'<div class="row"><span class="line" style="border-top:4px {style} '
-                         f'#444"></span>{safe.text(model.CORRIDOR_STATUSES[status])}</div>')
+    if "projects" in state.layers and len(view.projects):
+        present = set(view.projects["sector"])
+        parts.append('<h4>Projects by sector</h4><div class="atl-grid">')
+        parts += [_row(_swatch_circle(model.SECTOR_COLORS[s]), model.SECTORS[s])
+                  for s in model.SECTORS if s in present]
+        parts.append("</div>")
+        sizes = "".join(f"{_swatch_circle('#777', int(2 * marker_radius(v)))} {label} "
+                        for v, label in ((1e7, "$10m"), (1e9, "$1bn"), (1e10, "$10bn")))
+        parts.append(f'<div class="atl-item">Size by US$: {sizes}</div>')
+        parts.append(_row(_swatch_circle("#777", faint=True), "amount unknown"))
+    if "corridors" in state.layers and len(view.segments):
+        modes = set(view.segments["mode"])
+        parts.append('<h4>Corridors</h4><div class="atl-grid">')
+        parts += [_row(_swatch_line(model.CORRIDOR_KIND_COLORS[k]), model.SEGMENT_MODES[k])
+                  for k in model.SEGMENT_MODES if k in modes]
+        parts += [_row(_swatch_line("#555", model.CORRIDOR_STATUS_DASH[k]),
+                       model.CORRIDOR_STATUSES[k]) for k in model.CORRIDOR_STATUSES]
+        parts.append("</div>")
     if "risks" in state.layers and len(view.risks):
-        parts.append("<h4>Risk notes by severity</h4>")
-        for sev, color in model.RISK_SEVERITY_COLORS.items():
-            if sev in set(view.risks["severity"]):
-                parts.append(f'<div class="row"><span class="tri" style="border-bottom-color:'
-                             f'{color}"></span>{safe.text(model.RISK_SEVERITIES[sev])}</div>')
+        present = set(view.risks["severity"])
+        parts.append('<h4>Risk notes by severity</h4><div class="atl-grid">')
+        parts += [_row(_swatch_triangle(c), model.RISK_SEVERITIES[k])
+                  for k, c in model.RISK_SEVERITY_COLORS.items() if k in present]
+        parts.append("</div>")
     return "".join(parts)
 
 
 def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = False,
               height: int = 640) -> folium.Map:
     """The whole map for a view. Deterministic for the same inputs."""
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
+    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    prefer_canvas=False, min_zoom=3, height=height)
+    m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
     basemap_layers(atlas, m, presenter=presenter)
     tile_layers(m, state.basemap)
@@ -371,6 +404,6 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     folium.plugins.Fullscreen(position="topleft", title="Full screen",
                               title_cancel="Exit full screen").add_to(m)
-    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 13))
+    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12))
     m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
     return m

@@ -132,6 +132,16 @@ AMOUNT_MEASURES: dict[str, str] = {
     "contract": "Contract value",
 }
 
+#: Short plural names for chart subtitles.
+AMOUNT_MEASURES_SHORT: dict[str, str] = {
+    "total_cost": "total costs",
+    "investor_share": "investor shares",
+    "loan": "loans",
+    "grant": "grants",
+    "pledge": "pledges",
+    "contract": "contracts",
+}
+
 PROJECT_STATUSES: dict[str, str] = {
     "announced": "Announced",
     "agreed": "Agreed or financed",

@@ -66,6 +66,17 @@ def measure_caption(projects: pd.DataFrame) -> str:
     return f"Sums {kinds}{', '.join(parts)}.{tail}"
 
 
+def measure_subtitle(projects: pd.DataFrame) -> str:
+    """A chart subtitle naming what the bars add up, e.g. 'Adds loans (19) + grants (13)'."""
+    mix = measure_mix(projects)
+    if mix.empty:
+        return "No amounts in this view"
+    parts = [f"{model.AMOUNT_MEASURES_SHORT[m]} ({n})"
+             for m, n in zip(mix["amount_measure"], mix["projects"], strict=True)]
+    prefix = "Adds unlike figures: " if len(parts) > 1 else "Adds "
+    return prefix + " + ".join(parts)
+
+
 def by_country_sector(projects: pd.DataFrame) -> pd.DataFrame:
     """USD and project counts per country and sector (projects without amount count 0 USD)."""
     frame = projects.assign(usd=projects["amount_usd"].fillna(0.0))

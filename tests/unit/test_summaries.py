@@ -70,3 +70,10 @@ def test_empty_view(mini_atlas):
     assert summaries.headline(empty).total_usd == 0
     assert summaries.by_year(empty).empty and summaries.by_country_sector(empty).empty
     assert summaries.measure_caption(empty).startswith("No project")
+
+
+def test_measure_subtitle_says_when_figures_are_unlike(mini_atlas):
+    assert summaries.measure_subtitle(mini_atlas.projects) == (
+        "Adds unlike figures: contracts (1) + loans (2) + grants (1)")
+    loans = summaries.with_measures(mini_atlas.projects, ["loan"])
+    assert summaries.measure_subtitle(loans) == "Adds loans (2)"
