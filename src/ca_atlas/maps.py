@@ -23,8 +23,10 @@ from .query import View, ViewState
 
 GEOD = Geod(ellps="WGS84")
 
-CENTER = (42.5, 64.5)
+CENTER = (45.0, 66.5)
 ZOOM = 5
+#: The five countries, south-west and north-east corners: the first view fits them.
+BOUNDS = [[36.0, 46.5], [55.5, 87.5]]
 PRECISION = 4  # decimals kept in coordinates sent to the browser (about 10 m)
 
 #: Online tile layers, offered as overlays that stay off unless chosen: the default
@@ -390,7 +392,9 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
               height: int = 640) -> folium.Map:
     """The whole map for a view. Deterministic for the same inputs."""
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
-                   prefer_canvas=False, min_zoom=3, height=height)
+                   prefer_canvas=False, min_zoom=3, height=height, zoom_snap=0.25,
+                   zoom_delta=0.5)
+    m.fit_bounds(BOUNDS)
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
     basemap_layers(atlas, m, presenter=presenter)
