@@ -11,6 +11,7 @@ from conftest import write_dataset
 from streamlit.testing.v1 import AppTest
 
 from ca_atlas import catalog
+from ca_atlas.model import DatasetError
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -85,7 +86,7 @@ def test_a_broken_dataset_is_reported_and_the_last_good_one_kept(tmp_path, monke
     assert metric(at, "Projects shown") == "4 of 4"
     mini_records["projects"][0]["sector"] = "railways"
     write_dataset(directory, projects=mini_records["projects"])
-    with pytest.raises(Exception):
+    with pytest.raises(DatasetError):
         catalog.load(directory)
     at.run()
     assert not at.exception
@@ -101,3 +102,20 @@ def test_a_broken_dataset_with_nothing_good_stops_with_the_errors(tmp_path, monk
     at = run(data_dir=directory, monkeypatch=monkeypatch)
     assert not at.metric
     assert any("corridors.yaml, record 1" in t.value for t in at.text)
+
+
+def test_corridors_page_runs_a_scenario_from_a_link():
+    at = run(page="app_pages/corridors.py", params={"block": "Aktau"})
+    assert at.multiselect(key="scn_block").value == ["Aktau"]
+    table = at.dataframe[0].value
+    row = table[table["From"] == "Almaty"].iloc[0]
+    assert row["Result"] == "rerouted" and row["Extra km"] > 0
+
+
+def test_risks_page_reports_exposure(atlas):
+    from ca_atlas import exposure
+
+    at = run(page="app_pages/risks.py", params={"within": "50"})
+    head = exposure.headline(exposure.pairs(atlas, 50))
+    assert metric(at, "Projects exposed") == str(head["projects"])
+    assert metric(at, "Risk notes shown") == str(len(atlas.risks))

@@ -15,7 +15,8 @@ def local_assets():
     yield
 
 
-def render(atlas, state=ViewState()):
+def render(atlas, state=None):
+    state = state or ViewState()
     view = query.apply(atlas, state)
     return maps.build_map(atlas, view, state).get_root().render()
 
