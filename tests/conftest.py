@@ -142,6 +142,7 @@ def write_dataset(directory: Path, projects=None, corridors=None, risks=None, cl
     lines = ["currency,year,usd_per_unit,source"] + [f"{c},{y},{r!r},{s}" for c, y, r, s in rows]
     (directory / "fx_rates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.copytree(DATA / "boundaries", directory / "boundaries", dirs_exist_ok=True)
+    shutil.copy(DATA / "transit.yaml", directory / "transit.yaml")
     return directory
 
 

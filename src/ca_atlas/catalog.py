@@ -40,6 +40,7 @@ FILES = {
     "risk_notes": "risk_notes.yaml",
     "claims": "claims.yaml",
     "fx": "fx_rates.csv",
+    "transit": "transit.yaml",
     "boundaries": "boundaries/countries.geojson",
     "places": "boundaries/places.geojson",
 }
@@ -79,6 +80,7 @@ class Atlas:
     risks: gpd.GeoDataFrame
     claims: pd.DataFrame
     fx: pd.DataFrame
+    transit: dict
     boundaries: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     version: str
@@ -108,6 +110,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
     raw = {key: _read_yaml(data_dir, FILES[key], problems)
            for key in ("projects", "corridors", "risk_notes", "claims")}
     fx = _read_fx(data_dir, problems)
+    transit = _read_transit(data_dir, problems)
     boundaries = _read_geojson(data_dir, FILES["boundaries"], problems)
     places = _read_geojson(data_dir, FILES["places"], problems)
 
@@ -136,6 +139,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
         risks=_risk_frame(risks),
         claims=pd.DataFrame(claims, columns=CLAIM_FIELDS),
         fx=fx,
+        transit=transit,
         boundaries=boundaries,
         places=places,
         version=fingerprint(data_dir),
@@ -215,6 +219,59 @@ def _read_fx(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
             rows.append({"currency": cur, "year": year, "usd_per_unit": rate,
                          "source": row["source"]})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _read_transit(data_dir: Path, problems: list[Problem]) -> dict:
+    """Per-mode speeds and border delays: ``{"modes": {mode: {...}}, "join_km": float}``."""
+    name = FILES["transit"]
+    path = data_dir / name
+    if not path.exists():
+        problems.append(Problem(name, None, None, None, "is missing"))
+        return {"modes": {}, "join_km": 0.0}
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, None, None, None, f"is not valid YAML: {exc}"))
+        return {"modes": {}, "join_km": 0.0}
+    modes_out: dict[str, dict] = {}
+    modes = content.get("modes") if isinstance(content, Mapping) else None
+    if not isinstance(modes, Mapping):
+        problems.append(Problem(name, None, None, "modes", "is required: a mapping of modes"))
+        modes = {}
+    for mode, spec in modes.items():
+        field_name = f"modes.{mode}"
+        if mode not in model.SEGMENT_MODES:
+            problems.append(Problem(name, None, None, field_name,
+                                    f"{mode!r} is not one of: {', '.join(model.SEGMENT_MODES)}"))
+            continue
+        if not isinstance(spec, Mapping):
+            problems.append(Problem(name, None, None, field_name, "expected a mapping"))
+            continue
+        checked = {}
+        for key in ("speed_kmh", "border_delay_h"):
+            value = spec.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                      or value < 0 or (key == "speed_kmh" and value == 0)):
+                problems.append(Problem(name, None, None, f"{field_name}.{key}",
+                                        f"expected a positive number or null, got {value!r}"))
+                value = None
+            checked[key] = None if value is None else float(value)
+        source = spec.get("source")
+        if checked["speed_kmh"] is not None and not isinstance(source, Mapping):
+            problems.append(Problem(name, None, None, f"{field_name}.source",
+                                    "a speed needs its source {url, publisher, date}"))
+        elif isinstance(source, Mapping):
+            bad = url_problem(source.get("url"))
+            if bad:
+                problems.append(Problem(name, None, None, f"{field_name}.source.url", bad))
+        checked["source"] = dict(source) if isinstance(source, Mapping) else None
+        modes_out[mode] = checked
+    join_km = content.get("join_km", 0) if isinstance(content, Mapping) else 0
+    if isinstance(join_km, bool) or not isinstance(join_km, (int, float)) or join_km < 0:
+        problems.append(Problem(name, None, None, "join_km",
+                                f"expected a distance in km, got {join_km!r}"))
+        join_km = 0
+    return {"modes": modes_out, "join_km": float(join_km)}
 
 
 def _read_geojson(data_dir: Path, name: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:

@@ -38,10 +38,29 @@ class ViewState:
     project: str | None = None  # the selected project's id
     layers: tuple[str, ...] = LAYERS
     basemap: str = "offline"
-    extra: Mapping[str, str] = field(default_factory=dict)  # other pages' parameters
+    #: Other pages' parameters (a scenario's blocks, chosen measures ...), all values kept.
+    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
+
+    def param(self, key: str) -> str | None:
+        """The last value of another page's parameter, or None."""
+        values = self.extra.get(key) or ()
+        return values[-1] if values else None
+
+    def params(self, key: str) -> tuple[str, ...]:
+        return tuple(self.extra.get(key) or ())
+
+    def with_params(self, **values: str | Iterable[str] | None) -> ViewState:
+        """A copy with other pages' parameters set (None or empty removes one)."""
+        extra = dict(self.extra)
+        for key, value in values.items():
+            if value is None or value == "" or (not isinstance(value, str) and not list(value)):
+                extra.pop(key, None)
+            else:
+                extra[key] = (value,) if isinstance(value, str) else tuple(value)
+        return replace(self, extra=extra)
 
     @property
     def is_filtered(self) -> bool:
@@ -75,8 +94,9 @@ class ViewState:
             params["layers"] = ",".join(self.layers) if self.layers else "none"
         if self.basemap != "offline":
             params["basemap"] = self.basemap
-        for key, value in self.extra.items():
-            params[key] = value
+        for key, values in self.extra.items():
+            if values:
+                params[key] = values[0] if len(values) == 1 else list(values)
         return params
 
 
@@ -175,7 +195,8 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
         project=last("project") or None,
         layers=layers,
         basemap=basemap,
-        extra={k: last(k) for k in params if k not in OWN_PARAMS and last(k) is not None},
+        extra={k: tuple(_as_list(params[k])) for k in params
+               if k not in OWN_PARAMS and _as_list(params[k])},
     )
     return state, notes
 

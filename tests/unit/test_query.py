@@ -21,8 +21,9 @@ def test_round_trip_of_every_field():
                       year_max=2020, usd_min_m=10.0, usd_max_m=2500.5, search="Tashkent",
                       japan_only=True, project="uz-tashkent-cogeneration",
                       layers=("projects", "risks"), basemap="light",
-                      extra={"measures": "loan"})
+                      extra={"measures": ("loan",), "block": ("Aktau", "Dostyk")})
     params = state.to_params()
+    assert params["measures"] == "loan" and params["block"] == ["Aktau", "Dostyk"]
     assert params["country"] == ["UZB", "KGZ"]
     assert params["investor"] == ["JICA", "A, B"]  # repeated, so commas in names survive
     assert params["usd_max"] == "2500.5" and params["usd_min"] == "10"
@@ -88,3 +89,11 @@ def test_country_filter_narrows_corridors_and_risks(mini_atlas):
 def test_investors_follow_the_projects(mini_atlas):
     view = query.apply(mini_atlas, ViewState(countries=("TKM",)))
     assert sorted(view.investors["name"]) == ["Kawasaki Heavy Industries", "Rönesans"]
+
+
+def test_other_pages_parameters_keep_every_value():
+    state, _ = query.from_params({"block": ["ili-river-route", "Aktau"], "by": "time_h"})
+    assert state.params("block") == ("ili-river-route", "Aktau") and state.param("by") == "time_h"
+    changed = state.with_params(block=["Dostyk"], by=None)
+    assert changed.to_params() == {"block": "Dostyk"}
+    assert query.from_params(changed.to_params())[0] == changed

@@ -11,7 +11,7 @@ from .state import set_view_state
 
 def measures_filter(state: query.ViewState, present: list[str]) -> list[str]:
     """Which kinds of figure the charts add up; kept in the URL as ``measures``."""
-    raw = state.extra.get("measures")
+    raw = state.param("measures")
     chosen = [m for m in (raw or "").split(",") if m in present] if raw else list(present)
     key = "flt_measures"
     if key not in st.session_state or st.session_state.get("_synced_measures") != raw:
@@ -21,13 +21,9 @@ def measures_filter(state: query.ViewState, present: list[str]) -> list[str]:
         "Figures to add up", present, key=key, format_func=model.AMOUNT_MEASURES.get,
         help="Amounts measure different things. Choose which kinds the money charts sum; "
              "every chart says which it includes.")
-    extra = dict(state.extra)
-    if set(picked) == set(present):
-        extra.pop("measures", None)
-    else:
-        extra["measures"] = ",".join(picked) if picked else "none"
-    st.session_state["_synced_measures"] = extra.get("measures")
-    set_view_state(state.with_(extra=extra))
+    value = None if set(picked) == set(present) else (",".join(picked) if picked else "none")
+    st.session_state["_synced_measures"] = value
+    set_view_state(state.with_params(measures=value))
     return picked
 
 

@@ -1,0 +1,99 @@
+"""Projects x risk notes: which risks touch each project, and the dollars exposed.
+
+A risk note touches a project when the project lies inside the risk's area (its radius
+around its centre) or within ``within_km`` of that area; for a point risk, within
+``within_km`` of the point. Distances are geodesic, in metres on the WGS 84 ellipsoid,
+and a project exactly at the limit counts as touched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pyproj import Geod
+
+from . import model
+from .catalog import Atlas
+
+GEOD = Geod(ellps="WGS84")
+
+
+def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = None,
+          risks: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per (project, risk note) that touch, with the distance to the risk's edge."""
+    projects = atlas.projects if projects is None else projects
+    risks = atlas.risks if risks is None else risks
+    placed = projects[projects["lat"].notna()]
+    columns = ["project_id", "project", "country", "sector", "amount_usd", "risk_id", "risk",
+               "category", "severity", "weight", "distance_km"]
+    if placed.empty or risks.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    plat = placed["lat"].to_numpy(dtype=float)
+    plon = placed["lon"].to_numpy(dtype=float)
+    for r in risks.itertuples():
+        radius = float(r.radius_km) if r.radius_km and r.radius_km == r.radius_km else 0.0
+        _, _, metres = GEOD.inv(np.full_like(plon, r.lon), np.full_like(plat, r.lat), plon, plat)
+        beyond_edge = np.maximum(metres - radius * 1000.0, 0.0)
+        hit = beyond_edge <= within_km * 1000.0
+        for i in np.flatnonzero(hit):
+            p = placed.iloc[i]
+            rows.append({
+                "project_id": p["id"], "project": p["name"], "country": p["country"],
+                "sector": p["sector"], "amount_usd": p["amount_usd"], "risk_id": r.id,
+                "risk": r.title, "category": r.category, "severity": r.severity,
+                "weight": model.RISK_SEVERITY_WEIGHTS[r.severity],
+                "distance_km": float(beyond_edge[i]) / 1000.0,
+            })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def per_project(touching: pd.DataFrame) -> pd.DataFrame:
+    """One row per exposed project: its USD, the risks touching it and the highest weight."""
+    if touching.empty:
+        return pd.DataFrame(columns=["project_id", "project", "country", "sector", "amount_usd",
+                                     "risks", "max_weight", "weighted_usd"])
+    grouped = touching.groupby("project_id", sort=True)
+    out = grouped.agg(project=("project", "first"), country=("country", "first"),
+                      sector=("sector", "first"), amount_usd=("amount_usd", "first"),
+                      risks=("risk", lambda s: "; ".join(sorted(set(s)))),
+                      max_weight=("weight", "max")).reset_index()
+    out["weighted_usd"] = out["amount_usd"] * out["max_weight"]
+    return out
+
+
+def totals(touching: pd.DataFrame, by: str) -> pd.DataFrame:
+    """USD exposed per ``by`` ('country', 'sector' or 'category').
+
+    ``usd`` counts each project once per group (a project in two risk categories counts
+    in both rows of the category table, once in each); ``weighted_usd`` multiplies by the
+    highest severity weight that touches it within the group. The two are never summed
+    together.
+    """
+    if touching.empty:
+        return pd.DataFrame(columns=[by, "label", "projects", "usd", "weighted_usd"])
+    per_group = (touching.groupby([by, "project_id"], sort=True)
+                 .agg(amount_usd=("amount_usd", "first"), weight=("weight", "max"))
+                 .reset_index())
+    per_group["weighted"] = per_group["amount_usd"] * per_group["weight"]
+    out = (per_group.groupby(by, sort=True)
+           .agg(projects=("project_id", "nunique"),
+                usd=("amount_usd", lambda s: float(s.sum(skipna=True))),
+                weighted_usd=("weighted", lambda s: float(s.sum(skipna=True))))
+           .reset_index())
+    labels = {"country": model.country_name, "sector": model.SECTORS.get,
+              "category": model.RISK_CATEGORIES.get}[by]
+    out["label"] = out[by].map(labels)
+    return out[[by, "label", "projects", "usd", "weighted_usd"]].sort_values(
+        "usd", ascending=False, ignore_index=True)
+
+
+def headline(touching: pd.DataFrame) -> dict:
+    """Exposed projects and USD, each project counted once."""
+    projects = per_project(touching)
+    return {
+        "projects": len(projects),
+        "usd": float(projects["amount_usd"].sum(skipna=True)) if len(projects) else 0.0,
+        "weighted_usd": float(projects["weighted_usd"].sum(skipna=True)) if len(projects) else 0.0,
+        "without_amount": int(projects["amount_usd"].isna().sum()) if len(projects) else 0,
+    }
