@@ -13,6 +13,9 @@ pages = [
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
     st.Page("app_pages/investment.py", title="Investment", icon=":material/bar_chart:",
             url_path="investment"),
+    st.Page("app_pages/corridors.py", title="Corridors", icon=":material/alt_route:",
+            url_path="corridors"),
+    st.Page("app_pages/risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page("app_pages/data.py", title="Data & sources", icon=":material/table:",
             url_path="data"),
 ]

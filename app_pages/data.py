@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ca_atlas import exports, model
+from ca_atlas import exports
 from ca_atlas.ui import page, record_tables
 
 ctx = page.start()

@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 
 from . import model
 
-
 FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=14, color="#1b1b1b")
 
 
@@ -124,3 +123,25 @@ def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = Fa
     return _layout(fig, title, caption, presenter)
 
 
+
+
+def exposure_chart(data: pd.DataFrame, column: str, by_label: str,
+                   presenter: bool = False) -> go.Figure:
+    """Exposed US$ by one dimension; ``column`` is 'usd' or 'weighted_usd' (never both)."""
+    weighted = column == "weighted_usd"
+    title = (f"Severity-weighted exposure by {by_label.lower()}" if weighted
+             else f"US$ exposed by {by_label.lower()}")
+    subtitle = ("Amount × weight of the most severe risk touching it: an index, not money"
+                if weighted else "Each project counted once per group, at its recorded amount")
+    if data.empty:
+        return _empty(title, presenter)
+    data = data.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=data[column], y=data["label"], orientation="h",
+        marker_color="#B2182B" if weighted else "#2166AC",
+        customdata=list(zip(data["projects"], strict=True)),
+        hovertemplate="%{y}: %{x:,.0f}<br>%{customdata[0]} project(s)<extra></extra>",
+    ))
+    fig.update_layout(xaxis_title="US$ (weighted)" if weighted else "US$", yaxis_title=None,
+                      height=max(300, 40 * len(data) + 140))
+    return _layout(fig, title, subtitle, presenter)

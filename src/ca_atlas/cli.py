@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from collections import Counter
 from pathlib import Path
 
-from . import catalog, model
+from . import catalog, exposure, model, network
 from .model import DatasetError
 
 
@@ -43,6 +45,91 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace):
+    data_dir = Path(args.data) if getattr(args, "data", None) else catalog.default_data_dir()
+    try:
+        return catalog.load(data_dir)
+    except DatasetError as exc:
+        print(f"{data_dir}: the dataset does not validate: {exc}", file=sys.stderr)
+        print("Run `ca-atlas validate` for every problem.", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _route_dict(r: network.Route | None) -> dict | None:
+    if r is None:
+        return None
+    return {"via": r.names, "length_km": round(r.length_km, 1),
+            "days": None if r.days is None else round(r.days, 2),
+            "timed_days": round(r.timed_h / 24, 2), "untimed_legs": r.untimed_legs,
+            "corridors": r.corridors, "borders": r.borders}
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    atlas = _load(args)
+    if bool(args.origin) != bool(args.destination):
+        print("--from and --to go together", file=sys.stderr)
+        return 2
+    pairs = [(args.origin, args.destination)] if args.origin else None
+    result = network.run_scenario(atlas, args.block, pairs, weight=args.by,
+                                  within_km=args.within_km)
+    if result.unknown_ids:
+        print("not in the network: " + ", ".join(result.unknown_ids), file=sys.stderr)
+    rows = [{"from": p.origin, "to": p.destination, "network": p.family, "result": p.status,
+             "extra_km": None if p.extra_km is None else round(p.extra_km, 1),
+             "extra_days": None if p.extra_days is None else round(p.extra_days, 2),
+             "baseline": _route_dict(p.baseline), "alternative": _route_dict(p.alternative)}
+            for p in result.pairs]
+    projects = [{"id": r.id, "name": r.name, "country": r.country,
+                 "amount_usd": None if r.amount_usd != r.amount_usd else r.amount_usd,
+                 "why": r.why} for r in result.projects.itertuples()]
+    if args.json:
+        json.dump({"blocked": sorted(args.block), "unknown": result.unknown_ids,
+                   "by": args.by, "pairs": rows, "affected_projects": projects},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0 if not result.unknown_ids else 1
+    print(f"Blocked: {', '.join(args.block) or 'nothing'}")
+    for row in rows:
+        extra = ""
+        if row["extra_km"] is not None:
+            extra = f" (+{row['extra_km']:,.0f} km"
+            extra += f", {row['extra_days']:+.1f} days)" if row["extra_days"] is not None else ")"
+        print(f"  {row['from']} -> {row['to']}: {row['result']}{extra}")
+        if row["alternative"] and row["result"] == "rerouted":
+            print(f"      via {' > '.join(row['alternative']['via'])}")
+    print(f"Affected projects: {len(projects)}")
+    for p in projects:
+        print(f"  {p['name']} ({p['country']}): {p['why']}")
+    return 0 if not result.unknown_ids else 1
+
+
+def _exposure(args: argparse.Namespace) -> int:
+    atlas = _load(args)
+    touching = exposure.pairs(atlas, args.within_km)
+    head = exposure.headline(touching)
+
+    def clean(frame):
+        return [{k: (None if isinstance(v, float) and math.isnan(v) else v)
+                 for k, v in row.items()} for row in frame.to_dict("records")]
+
+    out = {"within_km": args.within_km, **head,
+           "by_category": clean(exposure.totals(touching, "category")),
+           "by_country": clean(exposure.totals(touching, "country")),
+           "by_sector": clean(exposure.totals(touching, "sector")),
+           "exposed": clean(exposure.per_project(touching))}
+    if args.json:
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+        return 0
+    print(f"Within {args.within_km:g} km of a risk's area: {head['projects']} project(s), "
+          f"US$ {head['usd']:,.0f} exposed (known amounts); severity-weighted "
+          f"{head['weighted_usd']:,.0f}")
+    for row in out["by_category"]:
+        print(f"  {row['label']}: {row['projects']} project(s), US$ {row['usd']:,.0f} "
+              f"(weighted {row['weighted_usd']:,.0f})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ca-atlas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("directory", nargs="?", help="dataset directory (default: data/ "
                           "or $ATLAS_DATA_DIR)")
     validate.set_defaults(func=_validate)
+
+    scenario = sub.add_parser("scenario", help="block corridors, places or risk notes and "
+                              "compare routes")
+    scenario.add_argument("--block", action="append", default=[], metavar="ID",
+                          help="corridor id, 'corridor:seq', node name or risk note id")
+    scenario.add_argument("--from", dest="origin", metavar="NODE")
+    scenario.add_argument("--to", dest="destination", metavar="NODE")
+    scenario.add_argument("--by", choices=["length_km", "time_h"], default="length_km")
+    scenario.add_argument("--within-km", type=float, default=50.0,
+                          help="projects this close to a blocked place depend on it")
+    scenario.add_argument("--json", action="store_true")
+    scenario.add_argument("--data", help="dataset directory")
+    scenario.set_defaults(func=_scenario)
+
+    exp = sub.add_parser("exposure", help="investment near each risk note")
+    exp.add_argument("--within-km", type=float, default=0.0)
+    exp.add_argument("--json", action="store_true")
+    exp.add_argument("--data", help="dataset directory")
+    exp.set_defaults(func=_exposure)
     return parser
 
 

@@ -33,3 +33,34 @@ def test_validate_uses_the_environment_directory(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(directory))
     assert cli.main(["validate"]) == 0
     assert str(directory) in capsys.readouterr().out
+
+
+def test_scenario_json_gives_the_core_s_figures(capsys):
+    import json
+
+    from ca_atlas import catalog, network
+
+    assert cli.main(["scenario", "--block", "Aktau", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = network.run_scenario(catalog.load(DATA), ["Aktau"])
+    assert [p["result"] for p in out["pairs"]] == [p.status for p in expected.pairs]
+    almaty = next(p for p in out["pairs"] if p["from"] == "Almaty")
+    core = next(p for p in expected.pairs if p.origin == "Almaty")
+    assert almaty["extra_km"] == round(core.extra_km, 1)
+    assert [p["id"] for p in out["affected_projects"]] == list(expected.projects["id"])
+
+
+def test_scenario_unknown_block_exits_1(capsys):
+    assert cli.main(["scenario", "--block", "atlantis", "--json"]) == 1
+    assert "atlantis" in capsys.readouterr().err
+
+
+def test_exposure_json_gives_the_core_s_figures(capsys):
+    import json
+
+    from ca_atlas import catalog, exposure
+
+    assert cli.main(["exposure", "--within-km", "50", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    head = exposure.headline(exposure.pairs(catalog.load(DATA), 50))
+    assert out["projects"] == head["projects"] and out["usd"] == head["usd"]

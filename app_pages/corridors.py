@@ -1,0 +1,55 @@
+"""What if a route is blocked: rerouted paths, extra distance and time, affected projects."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ca_atlas import maps, network
+from ca_atlas.popups import usd_text
+from ca_atlas.ui import page, scenario
+
+ctx = page.start()
+atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
+
+st.markdown("### Corridors: what if a route is blocked?")
+blocks, weight, custom = scenario.controls(atlas, view_state)
+pairs = [*network.PRESETS, *([custom] if custom else [])]
+result = network.run_scenario(atlas, blocks, pairs, weight=weight)
+for unknown in result.unknown_ids:
+    st.warning(f"Nothing in the network is called {unknown!r}; it was not blocked.")
+
+table = scenario.results_table(result)
+labels = [f"{p.origin} → {p.destination}" for p in result.pairs]
+default = len(labels) - 1 if custom else next(
+    (i for i, p in enumerate(result.pairs) if p.status in ("rerouted", "no route left")), 0)
+map_col, side = st.columns([3, 1], gap="medium")
+with side:
+    chosen = st.radio("Show on the map", labels, index=default, key=f"pair-{len(labels)}")
+    pair = result.pairs[labels.index(chosen)]
+    st.metric("Result", pair.status.capitalize())
+    if pair.extra_km is not None:
+        st.metric("Extra distance", f"{pair.extra_km:,.0f} km")
+    if pair.extra_days is not None:
+        st.metric("Extra time", f"{pair.extra_days:,.1f} days")
+    elif pair.alternative is not None and pair.alternative.untimed_legs:
+        st.caption("Time not shown: no sourced speed for "
+                   + ", ".join(pair.alternative.untimed_legs) + ".")
+with map_col:
+    m = maps.scenario_map(atlas, view, result, result.graph, pair)
+    st_folium(m, key="scenario-map", height=620, use_container_width=True, returned_objects=[])
+
+st.markdown("#### Origin–destination results")
+st.dataframe(table, hide_index=True, width="stretch")
+st.caption("Distances are geodesic between corridor nodes. Times use CAREC CPMM 2020 average "
+           "speeds without delay plus average border-crossing times (data/transit.yaml); sea, "
+           "waterway and pipeline legs have no sourced speed and are left untimed.")
+
+st.markdown("#### Projects that depend on what is blocked")
+if result.projects.empty:
+    st.caption("No project is linked to, or within 50 km of, what is blocked.")
+else:
+    shown = result.projects.assign(amount=result.projects["amount_usd"].map(usd_text))
+    st.metric("US$ in affected projects (known amounts)",
+              usd_text(float(result.projects["amount_usd"].sum())))
+    st.dataframe(shown[["name", "country", "sector", "amount", "why"]].rename(columns={
+        "name": "Project", "country": "Country", "sector": "Sector", "amount": "Amount",
+        "why": "Why it depends on what is blocked"}), hide_index=True, width="stretch")

@@ -1,0 +1,108 @@
+"""Scenario controls (what to block, which pair, by what measure), kept in the URL."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import model, network, query
+from ..catalog import Atlas
+from .state import set_view_state
+
+#: Prepared scenarios: a label and what it blocks.
+QUICK = {
+    "Ili River route": ["ili-river-route"],
+    "CPC terminal strike": ["cpc-terminal-strike-2025"],
+    "Dostyk border crossing": ["Dostyk"],
+    "Aktau port": ["Aktau"],
+    "Middle Corridor (Kazakhstan)": ["middle-corridor-kz"],
+}
+
+WEIGHTS = {"length_km": "Shortest distance", "time_h": "Shortest time (where timed)"}
+
+
+def block_options(atlas: Atlas) -> dict[str, str]:
+    """Everything that can be blocked: id -> label."""
+    options = {cid: f"Corridor: {name}" for cid, name in
+               zip(atlas.corridors["id"], atlas.corridors["name"], strict=True)}
+    nodes = atlas.nodes.drop_duplicates("name").sort_values(["kind", "name"])
+    for row in nodes.itertuples():
+        options[row.name] = f"{model.NODE_KINDS.get(row.kind, row.kind)}: {row.name}"
+    for rid, title in zip(atlas.risks["id"], atlas.risks["title"], strict=True):
+        options[rid] = f"Risk note: {title}"
+    return options
+
+
+def _apply_quick(state: query.ViewState, blocks: list[str]) -> None:
+    set_view_state(state.with_params(block=blocks))
+    st.session_state.pop("_synced_block", None)
+
+
+def controls(atlas: Atlas, state: query.ViewState) -> tuple[list[str], str, tuple | None]:
+    """Draw the controls; return the blocked ids, the routing weight and a custom pair."""
+    options = block_options(atlas)
+    blocks = [b for b in state.params("block") if b in options]
+    st.caption("Prepared scenarios")
+    cols = st.columns(len(QUICK))
+    for col, (label, ids) in zip(cols, QUICK.items(), strict=True):
+        col.button(label, key=f"quick-{label}", on_click=_apply_quick, args=(state, ids),
+                   width="stretch", type="primary" if blocks == ids else "secondary")
+    key = "scn_block"
+    if key not in st.session_state or st.session_state.get("_synced_block") != blocks:
+        st.session_state[key] = blocks
+        st.session_state["_synced_block"] = blocks
+    chosen = st.multiselect("Block", list(options), key=key, format_func=options.get,
+                            placeholder="Choose corridors, places or risk notes to block")
+    left, right, by_col = st.columns([2, 2, 1.4])
+    names = sorted(set(atlas.nodes["name"]))
+    origin = state.param("from")
+    destination = state.param("to")
+    o = left.selectbox("From (any node)", [None, *names], key=f"scn_from_{origin}",
+                       index=([None, *names].index(origin) if origin in names else 0),
+                       format_func=lambda v: "—" if v is None else v)
+    d = right.selectbox("To", [None, *names], key=f"scn_to_{destination}",
+                        index=([None, *names].index(destination) if destination in names else 0),
+                        format_func=lambda v: "—" if v is None else v)
+    weight = state.param("by") if state.param("by") in WEIGHTS else "length_km"
+    w = by_col.radio("Best route by", list(WEIGHTS), format_func=WEIGHTS.get,
+                     index=list(WEIGHTS).index(weight), key=f"scn_by_{weight}")
+    st.session_state["_synced_block"] = chosen
+    set_view_state(state.with_params(block=chosen, **{"from": o, "to": d},
+                                     by=None if w == "length_km" else w))
+    pair = (o, d, "oil" if _is_oil(atlas, o, d) else "freight") if o and d and o != d else None
+    return chosen, w, pair
+
+
+def _is_oil(atlas: Atlas, origin: str, destination: str) -> bool:
+    pipeline = set(atlas.corridors.loc[atlas.corridors["kind"] == "pipeline", "id"])
+    on_pipe = set(atlas.nodes.loc[atlas.nodes["corridor_id"].isin(pipeline), "name"])
+    return origin in on_pipe and destination in on_pipe
+
+
+def results_table(scenario: network.Scenario) -> pd.DataFrame:
+    def km(route):
+        return None if route is None else round(route.length_km)
+
+    def days(route):
+        if route is None:
+            return None
+        if route.days is None:
+            if route.timed_h == 0:
+                return "untimed"
+            return f"≥ {route.timed_h / 24:.1f} + untimed legs"
+        return f"{route.days:.1f}"
+
+    rows = []
+    for p in scenario.pairs:
+        rows.append({
+            "From": p.origin, "To": p.destination,
+            "Network": "Oil pipeline" if p.family == "oil" else "Freight",
+            "Result": p.status,
+            "Baseline km": km(p.baseline), "Baseline days": days(p.baseline),
+            "Alternative km": km(p.alternative) if p.status != "no route left" else None,
+            "Alternative days": days(p.alternative) if p.status != "no route left" else None,
+            "Extra km": None if p.extra_km is None else round(p.extra_km),
+            "Extra days": "—" if p.extra_days is None else f"{p.extra_days:+.1f}",
+            "Alternative via": " → ".join(p.alternative.names) if p.alternative else "",
+        })
+    return pd.DataFrame(rows)
