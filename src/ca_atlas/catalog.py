@@ -597,6 +597,9 @@ def _convert_amounts(projects: list[dict], fx: pd.DataFrame,
         if amount["currency"] == "USD":
             out[p["id"]] = amount["value"]
             continue
+        if amount["year"] is None:  # already reported: no year to convert at
+            out[p["id"]] = None
+            continue
         rate = rates.get((amount["currency"], amount["year"]))
         if rate is None:
             out[p["id"]] = None
