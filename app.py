@@ -18,5 +18,7 @@ pages = [
     st.Page("app_pages/risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page("app_pages/data.py", title="Data & sources", icon=":material/table:",
             url_path="data"),
+    st.Page("app_pages/quality.py", title="Data quality", icon=":material/fact_check:",
+            url_path="quality"),
 ]
 st.navigation(pages, position="top").run()

@@ -119,3 +119,9 @@ def test_risks_page_reports_exposure(atlas):
     head = exposure.headline(exposure.pairs(atlas, 50))
     assert metric(at, "Projects exposed") == str(head["projects"])
     assert metric(at, "Risk notes shown") == str(len(atlas.risks))
+
+
+def test_quality_page_runs(atlas):
+    at = run(page="app_pages/quality.py")
+    assert metric(at, "Projects") == str(len(atlas.projects))
+    assert len(at.dataframe) >= 6
