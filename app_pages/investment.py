@@ -4,12 +4,15 @@ import streamlit as st
 
 from ca_atlas import charts, model, summaries
 from ca_atlas.popups import usd_text
-from ca_atlas.ui import chart_select, page
+from ca_atlas.ui import chart_select, page, summit_panel
 
 ctx = page.start()
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Investment")
+summit_panel.render(atlas)
+st.divider()
+st.markdown("#### Investment in the current view")
 present = [m for m in model.AMOUNT_MEASURES if m in set(atlas.projects["amount_measure"].dropna())]
 measures = chart_select.measures_filter(view_state, present)
 projects = summaries.with_measures(view.projects, measures)

@@ -23,7 +23,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from . import model
+from . import model, summit
 from .model import DatasetError, Problem
 from .validation import RecordChecker, check_unique_ids, dates_in_order, url_problem
 
@@ -41,6 +41,7 @@ FILES = {
     "claims": "claims.yaml",
     "fx": "fx_rates.csv",
     "transit": "transit.yaml",
+    "summit": "summit_2025.yaml",
     "boundaries": "boundaries/countries.geojson",
     "places": "boundaries/places.geojson",
 }
@@ -81,6 +82,7 @@ class Atlas:
     claims: pd.DataFrame
     fx: pd.DataFrame
     transit: dict
+    summit: summit.Ledger | None
     boundaries: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     version: str
@@ -111,6 +113,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
            for key in ("projects", "corridors", "risk_notes", "claims")}
     fx = _read_fx(data_dir, problems)
     transit = _read_transit(data_dir, problems)
+    ledger = _read_summit(data_dir, problems)
     boundaries = _read_geojson(data_dir, FILES["boundaries"], problems)
     places = _read_geojson(data_dir, FILES["places"], problems)
 
@@ -140,6 +143,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
         claims=pd.DataFrame(claims, columns=CLAIM_FIELDS),
         fx=fx,
         transit=transit,
+        summit=ledger,
         boundaries=boundaries,
         places=places,
         version=fingerprint(data_dir),
@@ -219,6 +223,19 @@ def _read_fx(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
             rows.append({"currency": cur, "year": year, "usd_per_unit": rate,
                          "source": row["source"]})
     return pd.DataFrame(rows, columns=columns)
+
+
+def _read_summit(data_dir: Path, problems: list[Problem]) -> summit.Ledger | None:
+    """The summit ledger; optional (a dataset without one simply shows no summit panel)."""
+    path = data_dir / FILES["summit"]
+    if not path.exists():
+        return None
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(FILES["summit"], None, None, None, f"is not valid YAML: {exc}"))
+        return None
+    return summit.parse(content, problems)
 
 
 def _read_transit(data_dir: Path, problems: list[Problem]) -> dict:

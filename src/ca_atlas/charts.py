@@ -145,3 +145,26 @@ def exposure_chart(data: pd.DataFrame, column: str, by_label: str,
     fig.update_layout(xaxis_title="US$ (weighted)" if weighted else "US$", yaxis_title=None,
                       height=max(300, 40 * len(data) + 140))
     return _layout(fig, title, subtitle, presenter)
+
+
+def summit_chart(target_usd: float | None, tracked_by_measure: dict[str, float],
+                 presenter: bool = False) -> go.Figure:
+    """The ¥3tn target (as the press converted it) beside the tracked summit projects'
+    known amounts, stacked by what each amount measures."""
+    title = "Tracked summit projects beside the ¥3 trillion target (US$)"
+    fig = go.Figure()
+    if target_usd:
+        fig.add_bar(y=["Target (5 years)"], x=[target_usd], orientation="h", name="Target",
+                    marker_color="#BDBDBD",
+                    hovertemplate="Target as reported: US$ %{x:,.0f}<extra></extra>")
+    for measure, usd in tracked_by_measure.items():
+        fig.add_bar(y=["Tracked projects"], x=[usd], orientation="h",
+                    name=model.AMOUNT_MEASURES.get(measure, measure),
+                    hovertemplate=f"{model.AMOUNT_MEASURES.get(measure, measure)}: "
+                                  "US$ %{x:,.0f}<extra></extra>")
+    fig.update_layout(barmode="stack", height=260, xaxis_title="US$", yaxis_title=None)
+    fig = _layout(fig, title, "Different kinds of figure: the gap is not progress", presenter)
+    fig.update_layout(height=280, dragmode=False, clickmode="none",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+                      margin=dict(l=10, r=10, t=100, b=10))
+    return fig

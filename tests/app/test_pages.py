@@ -69,7 +69,7 @@ def test_investment_page_runs_and_reports_what_it_sums(atlas):
     at = run(page="app_pages/investment.py")
     assert metric(at, "Projects") == str(len(atlas.projects))
     assert any(c.value.startswith("Sums ") for c in at.caption)
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("plotly_chart")) == 6  # the summit panel and five investment charts
 
 
 def test_data_page_has_table_and_three_downloads(atlas):
