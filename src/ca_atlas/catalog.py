@@ -23,7 +23,7 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from . import model, summit
+from . import briefing, model, summit
 from .model import DatasetError, Problem
 from .validation import RecordChecker, check_unique_ids, dates_in_order, url_problem
 
@@ -83,6 +83,7 @@ class Atlas:
     fx: pd.DataFrame
     transit: dict
     summit: summit.Ledger | None
+    briefings: tuple
     boundaries: gpd.GeoDataFrame
     places: gpd.GeoDataFrame
     version: str
@@ -94,7 +95,9 @@ def fingerprint(data_dir: Path | str) -> str:
     """A short hash of every dataset file's bytes: the dataset's version."""
     data_dir = Path(data_dir)
     digest = hashlib.sha256()
-    for name in sorted(FILES.values()):
+    names = sorted(FILES.values()) + sorted(
+        f"briefings/{p.name}" for p in (data_dir / "briefings").glob("*.yaml"))
+    for name in names:
         path = data_dir / name
         digest.update(name.encode())
         if path.exists():
@@ -126,6 +129,14 @@ def load(data_dir: Path | str | None = None) -> Atlas:
     if boundaries is not None:
         _check_in_country(projects, boundaries, problems)
     usd = _convert_amounts(projects, fx, problems)
+    known = _ids(raw)
+    node_names = {n["name"] for c in corridors for n in c["nodes"]}
+    segment_keys = {f"{c['id']}:{i}" for c in corridors for i in range(len(c["nodes"]) - 1)}
+    briefings = briefing.load(data_dir, {
+        "projects": known["projects"], "corridors": known["corridors"],
+        "risks": known["risk_notes"],
+        "blocks": known["corridors"] | known["risk_notes"] | node_names | segment_keys,
+    }, problems)
 
     errors = [p for p in problems if p.level == "error"]
     if errors:
@@ -144,6 +155,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
         fx=fx,
         transit=transit,
         summit=ledger,
+        briefings=tuple(briefings),
         boundaries=boundaries,
         places=places,
         version=fingerprint(data_dir),

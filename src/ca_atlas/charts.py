@@ -39,7 +39,7 @@ def _empty(title: str, presenter: bool = False) -> go.Figure:
 
 
 def country_sector_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
-    title = "Investment by country, stacked by sector (US$)"
+    title = "Investment by country and sector (US$)"
     if data.empty:
         return _empty(title, presenter)
     fig = go.Figure()
@@ -108,7 +108,7 @@ def by_status_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
 
 
 def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
-    title = "Japan beside other investors, by country (US$)"
+    title = "Japan beside other investors (US$)"
     if data.empty:
         return _empty(title, presenter)
     fig = go.Figure()

@@ -322,16 +322,18 @@ class Legend(MacroElement):
         </style>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-        <div class="atlas-legend" role="region" aria-label="Map legend"><details open>
+        <div class="atlas-legend" role="region" aria-label="Map legend">
+          <details {{ 'open' if this.open else '' }}>
           <summary>Legend</summary>{{ this.body }}</details></div>
         {% endmacro %}
     """)
 
-    def __init__(self, body: str, font_px: int = 13):
+    def __init__(self, body: str, font_px: int = 13, open: bool = True):
         super().__init__()
         self._name = "Legend"
         self.body = body
         self.font_px = font_px
+        self.open = open
 
 
 def _swatch_circle(color: str, size: int = 12, faint: bool = False) -> str:
@@ -388,17 +390,57 @@ def legend_html(view: View, state: ViewState) -> str:
     return "".join(parts)
 
 
+HIGHLIGHT = "#FFB000"
+
+
+def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> folium.FeatureGroup:
+    """Rings around chosen projects and risk notes, a glow under chosen corridors."""
+    group = folium.FeatureGroup(name="Highlighted", control=False)
+    segs = atlas.segments[atlas.segments["corridor_id"].isin(highlight.get("corridors", ()))]
+    if len(segs):
+        folium.GeoJson(
+            _collection(_feature(s.geometry, {"tooltip": safe.text(s.corridor_name)})
+                        for s in segs.itertuples()),
+            style_function=lambda f: {"color": HIGHLIGHT, "weight": 14 if presenter else 11,
+                                      "opacity": 0.55, "lineCap": "round"},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    points = []
+    projects = atlas.projects[atlas.projects["id"].isin(highlight.get("projects", ()))]
+    for p in projects.itertuples():
+        if p.geometry is not None:
+            amount = None if p.amount_usd != p.amount_usd else p.amount_usd
+            points.append((p.geometry.y, p.geometry.x, marker_radius(amount) + 8, p.name))
+    risks = atlas.risks[atlas.risks["id"].isin(highlight.get("risks", ()))]
+    for r in risks.itertuples():
+        points.append((r.lat, r.lon, 18, r.title))
+    scale = 1.25 if presenter else 1.0
+    for lat, lon, radius, label in points:
+        folium.CircleMarker(location=(round(lat, PRECISION), round(lon, PRECISION)),
+                            radius=radius * scale, color=HIGHLIGHT, weight=4, fill=False,
+                            tooltip=folium.Tooltip(safe.text(label))).add_to(group)
+    return group
+
+
 def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = False,
-              height: int = 640) -> folium.Map:
-    """The whole map for a view. Deterministic for the same inputs."""
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
-                   prefer_canvas=False, min_zoom=3, height=height, zoom_snap=0.25,
-                   zoom_delta=0.5)
-    m.fit_bounds(BOUNDS)
+              height: int = 640, center: tuple[float, float] | None = None,
+              zoom: float | None = None, highlight: dict | None = None) -> folium.Map:
+    """The whole map for a view. Deterministic for the same inputs.
+
+    ``center`` and ``zoom`` replace the default view of the five countries; ``highlight``
+    ({"projects": [...], "corridors": [...], "risks": [...]}) rings what a briefing points at.
+    """
+    m = folium.Map(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
+                   control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
+                   zoom_snap=0.25, zoom_delta=0.5)
+    if center is None:
+        m.fit_bounds(BOUNDS)
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
     basemap_layers(atlas, m, presenter=presenter)
     tile_layers(m, state.basemap)
+    if highlight:
+        highlight_layer(atlas, highlight, presenter).add_to(m)
     if "corridors" in state.layers:
         corridor_layer(view, presenter).add_to(m)
     if "risks" in state.layers:
@@ -408,7 +450,10 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     folium.plugins.Fullscreen(position="topleft", title="Full screen",
                               title_cancel="Exit full screen").add_to(m)
-    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12))
+    # On a shared screen a long legend would cover the map: it starts folded, one click away.
+    long_legend = presenter and view.projects["sector"].nunique() > 5
+    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12,
+                       open=not long_legend))
     m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
     return m
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from . import model
-from .catalog import Atlas
+
+if TYPE_CHECKING:  # catalog imports briefing, which reads view states from here
+    from .catalog import Atlas
 
 LAYERS = ("projects", "corridors", "risks")
 BASEMAPS = ("offline", "light", "osm", "satellite")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from .. import query
 from ..catalog import Atlas
-from . import sidebar, state
+from . import presenter, sidebar, state
 
 
 @dataclass(frozen=True)
@@ -16,10 +16,14 @@ class PageContext:
     atlas: Atlas
     state: query.ViewState
     view: query.View
+    presenting: bool = False
 
 
-def start() -> PageContext:
-    """Load the dataset and the view; stop the page with a clear message if there is none."""
+def start(sidebar_filters: bool = True) -> PageContext:
+    """Load the dataset and the view; stop the page with a clear message if there is none.
+
+    In presenter mode (``?present=1``) Streamlit's chrome is hidden and type is larger.
+    """
     state.configure_assets()
     st.html(_CSS)
     atlas, error = state.atlas()
@@ -30,13 +34,23 @@ def start() -> PageContext:
     view_state, notes = state.view_state()
     for note in notes:
         st.toast(f"Link: {note}", icon="ℹ️")
-    view_state = sidebar.render(atlas, view_state)
-    return PageContext(atlas=atlas, state=view_state, view=query.apply(atlas, view_state))
+    presenting = presenter.active(view_state)
+    if presenting:
+        presenter.chrome(high_contrast=view_state.param("contrast") == "high")
+    if sidebar_filters:
+        view_state = sidebar.render(atlas, view_state)
+    presenter.toggle(view_state)
+    if presenting and sidebar_filters:
+        presenter.exit_button(view_state)
+    return PageContext(atlas=atlas, state=view_state, view=query.apply(atlas, view_state),
+                       presenting=presenting)
 
 
 _CSS = """
 <style>
   .block-container {padding-top: 2.2rem; padding-bottom: 2rem;}
   h3 {margin-top: 0 !important;}
+  .atlas-present-title {font-size: 1.5rem; font-weight: 700; line-height: 1.2; margin: 0;}
+  .atlas-present-caption {color: #555; margin: 0.1rem 0 0.3rem;}
 </style>
 """

@@ -1,0 +1,38 @@
+"""Briefings: prepared steps to present to a room, one link per step."""
+
+import streamlit as st
+
+from ca_atlas.ui import briefing_view, page, presenter
+from ca_atlas.ui.state import set_view_state
+
+ctx = page.start(sidebar_filters=False)
+atlas, view_state = ctx.atlas, ctx.state
+briefings = {b.id: b for b in atlas.briefings}
+if not briefings:
+    st.info("No briefing in data/briefings.")
+    st.stop()
+
+chosen = view_state.param("briefing")
+brief = briefings.get(chosen) or next(iter(briefings.values()))
+raw_step = view_state.param("step") or "1"
+number = int(raw_step) if raw_step.isdigit() else 1
+number = min(max(number, 1), len(brief.steps))
+if (chosen, raw_step) != (brief.id, str(number)):
+    set_view_state(view_state.with_params(briefing=brief.id, step=str(number)))
+    view_state = view_state.with_params(briefing=brief.id, step=str(number))
+
+if not ctx.presenting:
+    left, right = st.columns([3, 1])
+    left.selectbox("Briefing", list(briefings), format_func=lambda b: briefings[b].title,
+                   index=list(briefings).index(brief.id), key=f"brief-pick-{brief.id}",
+                   on_change=lambda: set_view_state(view_state.with_params(
+                       briefing=st.session_state[f"brief-pick-{brief.id}"], step="1")))
+    right.button("Present full screen", key="present-start", type="primary", width="stretch",
+                 on_click=lambda: set_view_state(view_state.with_params(present="1")))
+briefing_view.render(atlas, brief, number, view_state, ctx.presenting)
+presenter.keyboard()
+if ctx.presenting:
+    presenter.exit_button(view_state)
+else:
+    st.caption("Keys: → or PageDown for the next step, ← or PageUp for the previous; each "
+               "step's address opens exactly that step.")

@@ -1,0 +1,99 @@
+"""Presenter mode: Streamlit's chrome hidden, large type, keys a clicker sends."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from .. import query
+from .state import set_view_state
+
+_CHROME = """
+<style>
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stStatusWidget"], [data-testid="stAppDeployButton"], #MainMenu, footer
+    {display: none !important;}
+  html {font-size: 20px;}
+  .block-container {padding: 0.8rem 1.6rem 0.6rem !important; max-width: 100% !important;}
+  [data-testid="stMarkdownContainer"] p {font-size: 1.05rem; line-height: 1.45;}
+  .atlas-present-title {font-size: 1.6rem; font-weight: 700; line-height: 1.2; margin: 0;}
+  .atlas-present-caption {font-size: 1rem; color: #444; margin: 0.1rem 0 0.3rem;}
+</style>
+"""
+
+_HIGH_CONTRAST = """
+<style>
+  .stApp, [data-testid="stAppViewContainer"] {background: #000 !important; color: #fff !important;}
+  [data-testid="stMarkdownContainer"], [data-testid="stMarkdownContainer"] p,
+  .atlas-present-title, .atlas-present-caption, label, [data-testid="stMetricValue"],
+  [data-testid="stMetricLabel"] {color: #fff !important;}
+  [data-testid="stMarkdownContainer"] a {color: #8AB4FF !important;}
+</style>
+"""
+
+#: Next/previous from the keys a presentation clicker sends; Escape leaves presenter mode.
+#: The component's iframe is same-origin with the app, so it can reach the app's buttons.
+_KEYS = """
+<script>
+(function () {
+  const doc = window.parent.document;
+  if (doc.__atlasKeys) { return; }
+  doc.__atlasKeys = true;
+  const press = (key) => {
+    const button = doc.querySelector('.st-key-' + key + ' button');
+    if (button && !button.disabled) { button.click(); return true; }
+    return false;
+  };
+  doc.addEventListener('keydown', (event) => {
+    const target = event.target;
+    if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) {
+      return;
+    }
+    let handled = false;
+    if (['ArrowRight', 'ArrowDown', 'PageDown', ' '].includes(event.key)) {
+      handled = press('present-next');
+    } else if (['ArrowLeft', 'ArrowUp', 'PageUp'].includes(event.key)) {
+      handled = press('present-prev');
+    } else if (event.key === 'Escape') {
+      handled = press('present-exit');
+    }
+    if (handled) { event.preventDefault(); }
+  });
+})();
+</script>
+"""
+
+
+def active(state: query.ViewState) -> bool:
+    return state.param("present") == "1"
+
+
+def chrome(high_contrast: bool = False) -> None:
+    st.html(_CHROME + (_HIGH_CONTRAST if high_contrast else ""))
+
+
+def keyboard() -> None:
+    """Listen for clicker keys (once per browser tab)."""
+    components.html(_KEYS, height=0)
+
+
+def _set(state: query.ViewState, on: bool) -> None:
+    set_view_state(state.with_params(present="1" if on else None))
+
+
+def toggle(state: query.ViewState) -> None:
+    """A sidebar switch into presenter mode (the sidebar is hidden once in it)."""
+    if active(state):
+        return
+    st.sidebar.button("Presenter mode", key="present-on", on_click=_set, args=(state, True),
+                      icon=":material/co_present:", width="stretch",
+                      help="Hide Streamlit's chrome and enlarge type for a shared screen. "
+                           "Escape leaves it.")
+
+
+def exit_button(state: query.ViewState) -> None:
+    """The way out of presenter mode (Escape presses it)."""
+    st.button("Exit presenter mode (Esc)", key="present-exit", on_click=_set,
+              args=(state, False), type="tertiary")
+    keyboard()
