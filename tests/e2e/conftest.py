@@ -1,0 +1,165 @@
+"""Fixtures for the browser tests: the app on a free port, Chromium with the network cut.
+
+These tests never skip: without Chromium, or when the dataset does not load, they fail
+and say why. Every test has a hard timeout (pytest-timeout) so a hung server or browser
+cannot hang CI; the servers are stopped in fixture teardown, on failure too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import atlas_browser as ab
+import pytest
+import yaml
+
+ARTIFACTS = ab.ROOT / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+LOGS = ARTIFACTS / "e2e"
+
+#: Hostile text for one project: HTML that would run, a backtick and a template-literal
+#: substitution (folium's Tooltip is a JS template literal), and a script element.
+HOSTILE = ("Hostile <img src=x onerror=window.__pwned=1> `tick` ${window.__pwned=2} "
+           "<script>window.__pwned=3</script>")
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("ATLAS_DATA_DIR") or ab.ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return _data_dir()
+
+
+@pytest.fixture(scope="session")
+def atlas(data_dir):
+    """The dataset as the core loads it: the tests' source of expected values."""
+    from ca_atlas import catalog
+    from ca_atlas.model import DatasetError
+
+    try:
+        return catalog.load(data_dir)
+    except DatasetError as exc:
+        problems = "\n".join(str(p) for p in exc.problems if p.level == "error")
+        pytest.fail(f"the dataset in {data_dir} does not load, so the app cannot be tested:\n"
+                    f"{problems}", pytrace=False)
+
+
+#: Servers started by this session, checked after every test.
+_SERVERS: list[ab.Server] = []
+
+
+@pytest.fixture(autouse=True)
+def _servers_still_up():
+    yield
+    for server in _SERVERS:
+        code = server.process.poll()
+        if code is not None:
+            pytest.fail(f"the app server {server.url} ({server.data_dir}) exited with code "
+                        f"{code} during the test (killed from outside?); log "
+                        f"{server.log_path}:\n{server.log_tail(20)}", pytrace=False)
+
+
+@contextmanager
+def _serve(data_dir: Path, name: str):
+    try:
+        with ab.streamlit_server(data_dir, LOGS / f"server-{name}.log") as server:
+            _SERVERS.append(server)
+            try:
+                yield server
+            finally:
+                _SERVERS.remove(server)
+    except ab.ServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def app_url(data_dir, atlas):
+    """Base URL of the app serving the dataset under test; stopped after the session."""
+    with _serve(data_dir, "main") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def hostile_dataset(tmp_path_factory, data_dir) -> tuple[Path, str, str]:
+    """A copy of the dataset whose first located project (name, description, place) and
+    first risk note (title) carry hostile text; returns (directory, project id, risk id)."""
+    out = tmp_path_factory.mktemp("hostile-data") / "data"
+    shutil.copytree(data_dir, out)
+    path = out / "projects.yaml"
+    projects = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target = next(p for p in projects if p.get("lat") is not None)
+    target["name"] = HOSTILE
+    target["description"] = f"Description with {HOSTILE} inside."
+    target["place"] = "Place <b>bold?</b> `x` ${1+1}"
+    path.write_text(yaml.safe_dump(projects, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    # the same text in a risk note's title: its tooltip is drawn by another code path
+    risks_path = out / "risk_notes.yaml"
+    risks = yaml.safe_load(risks_path.read_text(encoding="utf-8"))
+    risks[0]["title"] = HOSTILE
+    risks_path.write_text(yaml.safe_dump(risks, sort_keys=False, allow_unicode=True),
+                          encoding="utf-8")
+    return out, target["id"], risks[0]["id"]
+
+
+@pytest.fixture(scope="session")
+def hostile_app(hostile_dataset):
+    """A second server on the hostile copy: (base URL, hostile project id, risk note id)."""
+    directory, project_id, risk_id = hostile_dataset
+    with _serve(directory, "hostile") as server:
+        yield server.url, project_id, risk_id
+
+
+@pytest.fixture(scope="session")
+def browser():
+    problem = ab.check_chromium()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = ab.launch(p)
+        yield b
+        b.close()
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def guarded(browser, request):
+    """A fresh context and page: off-host requests aborted and recorded, console watched.
+
+    Tests call ``guarded.assert_clean()``; teardown checks again so none is forgotten
+    (when the test failed already, the page's problems are printed with its report).
+    """
+    g = ab.guarded_page(browser)
+    g.page.set_default_timeout(30_000)
+    yield g
+    problems = [] if g.checked else g.problems()
+    g.context.close()
+    call = getattr(request.node, "rep_call", None)
+    if problems and call is not None and call.failed:
+        print("the page was not clean either:\n" + "\n".join(problems))
+        return
+    assert not problems, "the page was not clean:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(guarded):
+    return guarded.page
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
