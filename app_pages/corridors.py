@@ -7,7 +7,7 @@ from ca_atlas import maps, network
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import page, scenario
 
-ctx = page.start()
+ctx = page.start("corridors")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Corridors: what if a route is blocked?")

@@ -5,7 +5,7 @@ import streamlit as st
 from ca_atlas import exports
 from ca_atlas.ui import page, record_tables
 
-ctx = page.start()
+ctx = page.start("data")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Data & sources")

@@ -6,7 +6,7 @@ from ca_atlas import charts, model, summaries
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import chart_select, page, summit_panel
 
-ctx = page.start()
+ctx = page.start("investment")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Investment")

@@ -7,7 +7,7 @@ from ca_atlas import maps, summaries
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import details, page, state
 
-ctx = page.start()
+ctx = page.start("map")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Central Asia Investment Atlas")

@@ -5,7 +5,7 @@ import streamlit as st
 from ca_atlas.ui import briefing_view, page, presenter
 from ca_atlas.ui.state import set_view_state
 
-ctx = page.start(sidebar_filters=False)
+ctx = page.start("present", sidebar_filters=False)
 atlas, view_state = ctx.atlas, ctx.state
 briefings = {b.id: b for b in atlas.briefings}
 if not briefings:

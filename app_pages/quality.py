@@ -7,7 +7,7 @@ import streamlit as st
 from ca_atlas import model, quality
 from ca_atlas.ui import page
 
-ctx = page.start()
+ctx = page.start("quality")
 atlas = ctx.atlas
 projects = atlas.projects
 

@@ -8,7 +8,7 @@ from ca_atlas.popups import usd_text
 from ca_atlas.ui import page, record_tables
 from ca_atlas.ui.state import set_view_state
 
-ctx = page.start()
+ctx = page.start("risks")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Risks: the register and the investment exposed")

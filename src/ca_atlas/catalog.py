@@ -28,6 +28,8 @@ from .model import DatasetError, Problem
 from .validation import RecordChecker, check_unique_ids, dates_in_order, url_problem
 
 WGS84 = "EPSG:4326"
+#: libyaml's safe loader when PyYAML was built with it (about 3x faster), else the Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GEOD = Geod(ellps="WGS84")
 
 #: How far (km) a point may lie outside its stated country before validation calls it an
@@ -172,7 +174,7 @@ def _read_yaml(data_dir: Path, name: str, problems: list[Problem]) -> list[Any]:
         problems.append(Problem(name, None, None, None, "is missing"))
         return []
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, None, None, None, f"is not UTF-8 text ({exc.reason})"))
         return []
@@ -642,6 +644,13 @@ def _convert_amounts(projects: list[dict], fx: pd.DataFrame,
 
 # -- frames ------------------------------------------------------------------------------
 
+def _keep_none(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Optional text stays None: pandas 3 would store it as NaN, which is truthy."""
+    for col in columns:
+        if col in frame.columns:
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+
+
 def project_year(dates: Mapping[str, str | None]) -> int | None:
     """The year a project counts under: signed, else announced, else started."""
     for key in ("signed", "announced", "start"):
@@ -691,6 +700,8 @@ def _project_frames(projects: list[dict], usd: dict) -> tuple[gpd.GeoDataFrame, 
         for i in p["investors"]:
             inv_rows.append({"project_id": p["id"], **i})
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    _keep_none(gdf, ["place", "note", "amount_currency", "amount_measure", "date_announced",
+                     "date_signed", "date_start", "date_completion"])
     if len(gdf):
         gdf["amount_usd"] = pd.to_numeric(gdf["amount_usd"], errors="coerce").astype(float)
         gdf["year"] = gdf["year"].astype("Int64")
@@ -749,4 +760,6 @@ def _risk_frame(risks: list[dict]) -> gpd.GeoDataFrame:
                      "claim_status": (r["claim"] or {}).get("status"),
                      "geometry": Point(r["lon"], r["lat"])})
     columns = [*RISK_FIELDS, "claim_status", "geometry"]
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84, columns=columns)
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84, columns=columns)
+    _keep_none(frame, ["date_end"])
+    return frame

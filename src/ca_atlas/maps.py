@@ -14,6 +14,7 @@ import folium
 import folium.plugins
 import geopandas as gpd
 from branca.element import Element, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 from pyproj import Geod
 
@@ -265,7 +266,11 @@ def project_layer(view: View, selected: str | None = None,
             "fillOpacity": 0.9 if f["properties"]["known"] else 0.35,
         },
         highlight_function=lambda f: {"weight": 4, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        # Bound on each circle: a GeoJsonTooltip on a layer inside a marker cluster has no
+        # map of its own and throws on every hover. The text is escaped (safe.text).
+        on_each_feature=JsCode(
+            "function (feature, layer) {"
+            " layer.bindTooltip(feature.properties.tooltip, {sticky: true}); }"),
     ).add_to(target)
     if selected:
         chosen = view.projects[view.projects["id"] == selected]
@@ -393,6 +398,18 @@ def legend_html(view: View, state: ViewState) -> str:
 HIGHLIGHT = "#FFB000"
 
 
+def view_bounds(atlas: Atlas, state: ViewState) -> list[list[float]]:
+    """What the map opens on: the chosen countries, or the five."""
+    if not state.countries:
+        return BOUNDS
+    chosen = atlas.boundaries[atlas.boundaries["iso_a3"].isin(state.countries)]
+    if chosen.empty:
+        return BOUNDS
+    west, south, east, north = chosen.total_bounds
+    return [[round(float(south), 2), round(float(west), 2)],
+            [round(float(north), 2), round(float(east), 2)]]
+
+
 def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> folium.FeatureGroup:
     """Rings around chosen projects and risk notes, a glow under chosen corridors."""
     group = folium.FeatureGroup(name="Highlighted", control=False)
@@ -434,7 +451,7 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
                    control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
                    zoom_snap=0.25, zoom_delta=0.5)
     if center is None:
-        m.fit_bounds(BOUNDS)
+        m.fit_bounds(view_bounds(atlas, state))
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
     basemap_layers(atlas, m, presenter=presenter)
@@ -450,8 +467,8 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     folium.plugins.Fullscreen(position="topleft", title="Full screen",
                               title_cancel="Exit full screen").add_to(m)
-    # On a shared screen a long legend would cover the map: it starts folded, one click away.
-    long_legend = presenter and view.projects["sector"].nunique() > 5
+    # A long legend would cover a fifth of the map: it starts folded, one click away.
+    long_legend = view.projects["sector"].nunique() > (5 if presenter else 8)
     m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12,
                        open=not long_legend))
     m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))

@@ -180,7 +180,7 @@ CORRIDOR_KIND_COLORS: dict[str, str] = {
     "pipeline": "#8B4513",
     "waterway": "#1E90FF",
     "power": "#FF8C00",
-    "sea": "#1E90FF",
+    "sea": "#0B3C8C",
 }
 
 CORRIDOR_STATUSES: dict[str, str] = {

@@ -19,12 +19,15 @@ class PageContext:
     presenting: bool = False
 
 
-def start(sidebar_filters: bool = True) -> PageContext:
+def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
     """Load the dataset and the view; stop the page with a clear message if there is none.
 
-    In presenter mode (``?present=1``) Streamlit's chrome is hidden and type is larger.
+    ``page_id`` names the page, so that moving between pages keeps the filters (Streamlit's
+    navigation drops the query parameters). In presenter mode (``?present=1``) Streamlit's
+    chrome is hidden and type is larger.
     """
     state.configure_assets()
+    state.carry_view_across_pages(page_id)
     st.html(_CSS)
     atlas, error = state.atlas()
     if error is not None:
@@ -38,17 +41,18 @@ def start(sidebar_filters: bool = True) -> PageContext:
     if presenting:
         presenter.chrome(high_contrast=view_state.param("contrast") == "high")
     if sidebar_filters:
-        view_state = sidebar.render(atlas, view_state)
+        view_state = sidebar.render(atlas, view_state, page_id)
     presenter.toggle(view_state)
     if presenting and sidebar_filters:
         presenter.exit_button(view_state)
+    state.remember_view()
     return PageContext(atlas=atlas, state=view_state, view=query.apply(atlas, view_state),
                        presenting=presenting)
 
 
 _CSS = """
 <style>
-  .block-container {padding-top: 2.2rem; padding-bottom: 2rem;}
+  .block-container {padding-top: 3.8rem; padding-bottom: 2rem;}
   h3 {margin-top: 0 !important;}
   .atlas-present-title {font-size: 1.5rem; font-weight: 700; line-height: 1.2; margin: 0;}
   .atlas-present-caption {color: #555; margin: 0.1rem 0 0.3rem;}

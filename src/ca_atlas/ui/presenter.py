@@ -38,14 +38,15 @@ _KEYS = """
 <script>
 (function () {
   const doc = window.parent.document;
-  if (doc.__atlasKeys) { return; }
-  doc.__atlasKeys = true;
+  // A listener dies with the iframe that made it; Streamlit may remount this component,
+  // so each new one replaces the previous listener instead of adding a second.
+  if (doc.__atlasKeys) { doc.removeEventListener('keydown', doc.__atlasKeys); }
   const press = (key) => {
     const button = doc.querySelector('.st-key-' + key + ' button');
     if (button && !button.disabled) { button.click(); return true; }
     return false;
   };
-  doc.addEventListener('keydown', (event) => {
+  doc.__atlasKeys = (event) => {
     const target = event.target;
     if (target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) {
       return;
@@ -59,7 +60,8 @@ _KEYS = """
       handled = press('present-exit');
     }
     if (handled) { event.preventDefault(); }
-  });
+  };
+  doc.addEventListener('keydown', doc.__atlasKeys);
 })();
 </script>
 """

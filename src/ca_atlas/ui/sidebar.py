@@ -45,13 +45,18 @@ def _investor_names(atlas: Atlas) -> list[str]:
     return sorted(set(atlas.investors["name"].dropna()), key=str.casefold)
 
 
-def _sync_widgets(state: query.ViewState, atlas: Atlas) -> None:
-    """Set the widgets from the URL when the URL changed since we last wrote it."""
+def _sync_widgets(state: query.ViewState, atlas: Atlas, page_id: str) -> None:
+    """Set the widgets from the URL when the URL changed since we last wrote it, or when
+    another page drew them last (each page's widgets are new widgets to Streamlit)."""
     params = state.to_params()
     params.pop("project", None)
-    if st.session_state.get("_synced_params") == params:
+    values = _widget_values(state, atlas)
+    if (st.session_state.get("_synced_params") == params
+            and st.session_state.get("_synced_page") == page_id
+            and all(k in st.session_state for k in values)):
         return
-    for key, value in _widget_values(state, atlas).items():
+    st.session_state["_synced_page"] = page_id
+    for key, value in values.items():
         st.session_state[key] = value
     # Range widgets take their value from ``value=`` (a tuple makes them ranges), so they
     # are re-created under a new key whenever the URL sets them.
@@ -63,12 +68,12 @@ def _reset() -> None:
     st.session_state["_reset_filters"] = True
 
 
-def render(atlas: Atlas, state: query.ViewState) -> query.ViewState:
+def render(atlas: Atlas, state: query.ViewState, page_id: str) -> query.ViewState:
     """Draw the filters; return the view they describe (also written to the URL)."""
     if st.session_state.pop("_reset_filters", False):
         state = query.ViewState(layers=state.layers, basemap=state.basemap, extra=state.extra)
         st.session_state.pop("_synced_params", None)
-    _sync_widgets(state, atlas)
+    _sync_widgets(state, atlas, page_id)
     sb = st.sidebar
     sb.header("Filters")
     sb.toggle("Japanese participation only", key="flt_japan",

@@ -65,6 +65,28 @@ def set_view_state(state: query.ViewState) -> None:
         st.query_params.from_dict(params)
 
 
+#: Parameters that follow the user from page to page: the filters and presenter mode.
+CARRIED = query.OWN_PARAMS - {"project"} | {"present", "contrast"}
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def carry_view_across_pages(page_id: str) -> None:
+    """On arriving from another page with no parameters, bring the filters along."""
+    previous = st.session_state.get("_view_page")
+    st.session_state["_view_page"] = page_id
+    remembered = st.session_state.get("_view_params")
+    if previous not in (None, page_id) and not _current_params() and remembered:
+        st.query_params.from_dict(remembered)
+
+
+def remember_view() -> None:
+    st.session_state["_view_params"] = {k: v for k, v in _current_params().items()
+                                        if k in CARRIED}
+
+
 def show_dataset_error(error: DatasetError, serving_last_good: bool) -> None:
     """Tell the user which file, record and field is wrong, and what is being served."""
     errors = [p for p in error.problems if p.level == "error"]

@@ -1,0 +1,104 @@
+"""A briefing step's map, chart and scenario: shared by the Briefings page and the export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import plotly.graph_objects as go
+
+from . import briefing, charts, exposure, maps, network, query, standalone, summaries, summit
+from .catalog import Atlas
+
+
+def step_view(atlas: Atlas, step: briefing.Step) -> query.View:
+    return query.apply(atlas, step.state())
+
+
+def step_chart(atlas: Atlas, step: briefing.Step, view: query.View,
+               presenter: bool = True) -> go.Figure | None:
+    """The Plotly figure a step names, or None."""
+    projects = view.projects
+    subtitle = summaries.measure_subtitle(projects)
+    if step.chart == "summit" and atlas.summit is not None:
+        target = atlas.summit.target()
+        return charts.summit_chart(target.get("usd_reported") if target else None,
+                                   summit.tracked(atlas.projects)["by_measure"], presenter)
+    if step.chart == "country_sector":
+        return charts.country_sector_chart(summaries.by_country_sector(projects), subtitle,
+                                           presenter)
+    if step.chart == "japan_vs_others":
+        return charts.japan_vs_others_chart(summaries.japan_vs_others(projects), subtitle,
+                                            presenter)
+    if step.chart == "by_year":
+        return charts.by_year_chart(summaries.by_year(projects), subtitle, presenter)
+    if step.chart == "by_status":
+        return charts.by_status_chart(summaries.by_status(projects), presenter)
+    if step.chart == "top_investors":
+        return charts.top_investors_chart(summaries.top_investors(projects, view.investors),
+                                          presenter)
+    if step.chart == "exposure_category":
+        touching = exposure.pairs(atlas, 0, projects=projects)
+        return charts.exposure_chart(exposure.totals(touching, "category"), "usd",
+                                     "Risk category", presenter)
+    return None
+
+
+def step_map(atlas: Atlas, step: briefing.Step, view: query.View, height: int
+             ) -> tuple[folium.Map, network.Scenario | None]:
+    """The step's map and, for a scenario step, the scenario's result."""
+    if step.scenario:
+        result = network.run_scenario(atlas, step.scenario["block"])
+        pair = next((p for p in result.pairs if p.status in ("rerouted", "no route left")),
+                    result.pairs[0])
+        return maps.scenario_map(atlas, view, result, result.graph, pair, height=height), result
+    center = tuple(step.view["center"]) if step.view else None
+    zoom = step.view["zoom"] if step.view else None
+    return maps.build_map(atlas, view, step.state(), presenter=True, height=height,
+                          center=center, zoom=zoom, highlight=step.highlight), None
+
+
+def scenario_lines(result: network.Scenario) -> list[str]:
+    """The pairs a scenario changes, as plain sentences."""
+    return [f"{p.origin} → {p.destination}: {p.status}"
+            + (f", +{p.extra_km:,.0f} km" if p.extra_km else "")
+            for p in result.pairs if p.status != "unaffected"]
+
+
+def step_sources(atlas: Atlas, step: briefing.Step) -> list[dict]:
+    """The step's own sources, then the first source of each record it highlights."""
+    sources = [*step.sources]
+    for kind, frame in (("projects", atlas.projects), ("risks", atlas.risks),
+                        ("corridors", atlas.corridors)):
+        chosen = frame[frame["id"].isin(step.highlight.get(kind, ()))]
+        for s in chosen["sources"]:
+            sources.extend(s[:1])
+    return sources
+
+
+def export_briefing(atlas: Atlas, brief: briefing.Briefing, stamp: str | None = None) -> str:
+    """The whole briefing as one HTML document that works offline."""
+    from . import safe
+
+    sections = []
+    total = len(brief.steps)
+    for number, step in enumerate(brief.steps, start=1):
+        view = step_view(atlas, step)
+        m, result = step_map(atlas, step, view, height=520)
+        extra = ""
+        if result is not None:
+            lines = scenario_lines(result) or ["Every preset route is unaffected."]
+            extra = "<ul>" + "".join(f"<li>{safe.text(line)}</li>" for line in lines) + "</ul>"
+        sections.append(standalone.section(number, total, step.title, step.narrative, m,
+                                           step_chart(atlas, step, view), step_sources(atlas, step),
+                                           extra_html=extra))
+    return standalone.page(brief.title, brief.subtitle, atlas.version, sections, stamp=stamp)
+
+
+def write_briefing(atlas: Atlas, brief_id: str, out: Path) -> Path:
+    briefs = {b.id: b for b in atlas.briefings}
+    if brief_id not in briefs:
+        raise KeyError(f"no briefing {brief_id!r}; there are: {', '.join(briefs) or 'none'}")
+    out = Path(out)
+    out.write_text(export_briefing(atlas, briefs[brief_id]), encoding="utf-8")
+    return out
