@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from ca_atlas import maps, summaries
 from ca_atlas.popups import usd_text
-from ca_atlas.ui import details, page, state
+from ca_atlas.ui import briefing_draft, details, page, state
 
 ctx = page.start("map")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
@@ -35,3 +35,9 @@ with map_col:
                    "on the Data page and counted in every figure.")
 with detail_col:
     details.render_selected(atlas, view, view_state)
+if not ctx.presenting:
+    left, right = st.columns([3, 1])
+    with left:
+        briefing_draft.add_view_panel(view_state)
+    with right:
+        briefing_draft.map_download(m)

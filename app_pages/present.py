@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ca_atlas.ui import briefing_view, page, presenter
+from ca_atlas.ui import briefing_draft, briefing_view, page, presenter
 from ca_atlas.ui.state import set_view_state
 
 ctx = page.start("present", sidebar_filters=False)
@@ -36,3 +36,4 @@ if ctx.presenting:
 else:
     st.caption("Keys: → or PageDown for the next step, ← or PageUp for the previous; each "
                "step's address opens exactly that step.")
+    briefing_draft.briefing_downloads(atlas, brief)

@@ -4,7 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from ca_atlas import model, quality
+from ca_atlas import changes, model, quality
+from ca_atlas.model import DatasetError
 from ca_atlas.ui import page
 
 ctx = page.start("quality")
@@ -52,3 +53,21 @@ if atlas.warnings:
     st.markdown(f"#### Validation warnings ({len(atlas.warnings)})")
     for w in atlas.warnings:
         st.text(str(w))
+
+st.markdown("#### What changed")
+since = st.text_input("Compare with an earlier version: a git revision (HEAD~5, a tag) or a "
+                      "dataset directory", key="changes-since", placeholder="e.g. HEAD~5")
+if since.strip():
+    try:
+        diff = changes.compare(changes.load_earlier(since.strip()), atlas, since.strip())
+    except (ValueError, DatasetError) as exc:
+        st.error(f"Cannot read that version: {exc}")
+    else:
+        st.dataframe(diff.totals, hide_index=True, width="stretch")
+        st.markdown(f"**{len(diff.added)} added**, **{diff.changed['id'].nunique()} changed**, "
+                    f"**{len(diff.removed)} removed**")
+        for label, frame in (("Added", diff.added), ("Changed", diff.changed),
+                             ("Removed", diff.removed)):
+            if len(frame):
+                st.caption(label)
+                st.dataframe(frame, hide_index=True, width="stretch")

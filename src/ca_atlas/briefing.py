@@ -35,6 +35,7 @@ class Step:
     chart: str | None = None
     scenario: dict | None = None  # {"block": [...]}
     sources: list[dict] = field(default_factory=list)
+    changes_since: str | None = None  # a git revision or directory: open with what changed
 
     def state(self) -> query.ViewState:
         """The view this step shows (filters and layers)."""
@@ -159,9 +160,13 @@ def _step(name: str, row: int, raw: Any, ids: Mapping[str, set[str]],
         problem = url_problem(s.get("url") if isinstance(s, Mapping) else None)
         if problem:
             bad(f"sources[{i}].url", problem)
+    changes_since = raw.get("changes_since")
+    if changes_since is not None and not isinstance(changes_since, str):
+        bad("changes_since", "expected a git revision or a dataset directory")
+        changes_since = None
     if not isinstance(sid, str):
         return None
-    return Step(id=sid, title=str(raw.get("title", "")).strip(),
+    return Step(changes_since=changes_since, id=sid, title=str(raw.get("title", "")).strip(),
                 narrative=str(raw.get("narrative", "")).strip(), params=dict(params),
                 layers=layers, view=view, highlight=highlight, chart=chart, scenario=scenario,
                 sources=[dict(s) for s in sources if isinstance(s, Mapping)])

@@ -130,6 +130,62 @@ def _exposure(args: argparse.Namespace) -> int:
     return 0
 
 
+def _briefing_list(args: argparse.Namespace) -> int:
+    atlas = _load(args)
+    for b in atlas.briefings:
+        print(f"{b.id}: {b.title} ({len(b.steps)} steps)")
+    return 0
+
+
+def _briefing_export(args: argparse.Namespace) -> int:
+    from . import assets, presentation
+
+    atlas = _load(args)
+    assets.configure_assets("local")
+    try:
+        out = presentation.write_briefing(atlas, args.name, Path(args.out))
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"cannot export: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): opens from disk with no network")
+    return 0
+
+
+def _changes(args: argparse.Namespace) -> int:
+    from . import changes
+
+    atlas = _load(args)
+    try:
+        earlier = changes.load_earlier(args.since)
+    except (ValueError, DatasetError) as exc:
+        print(f"cannot read the earlier version: {exc}", file=sys.stderr)
+        return 1
+    diff = changes.compare(earlier, atlas, args.since)
+    if args.json:
+        json.dump({"since": args.since,
+                   "added": diff.added.to_dict("records"),
+                   "removed": diff.removed.to_dict("records"),
+                   "changed": diff.changed.to_dict("records"),
+                   "totals": diff.totals.to_dict("records")},
+                  sys.stdout, ensure_ascii=False, indent=2, default=str)
+        print()
+        return 0
+    print(f"Since {args.since}: {len(diff.added)} added, {len(diff.changed['id'].unique())} "
+          f"changed, {len(diff.removed)} removed")
+    for row in diff.totals.itertuples():
+        print(f"  {row.measure}: {row.before:,.0f} -> {row.after:,.0f}")
+    for row in diff.added.itertuples():
+        print(f"  + {row.id}: {row.name}")
+    for row in diff.removed.itertuples():
+        print(f"  - {row.id}: {row.name}")
+    for row in diff.changed.itertuples():
+        print(f"  ~ {row.id}: {row.field} {row.before} -> {row.after}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ca-atlas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +212,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--json", action="store_true")
     exp.add_argument("--data", help="dataset directory")
     exp.set_defaults(func=_exposure)
+
+    diff = sub.add_parser("changes", help="what changed since a git revision or a directory")
+    diff.add_argument("--since", required=True, metavar="REV|DIR")
+    diff.add_argument("--json", action="store_true")
+    diff.add_argument("--data", help="dataset directory")
+    diff.set_defaults(func=_changes)
+
+    brief = sub.add_parser("briefing", help="list briefings or export one as an offline HTML file")
+    brief_sub = brief.add_subparsers(dest="briefing_command", required=True)
+    listing = brief_sub.add_parser("list", help="the briefings in data/briefings")
+    listing.add_argument("--data", help="dataset directory")
+    listing.set_defaults(func=_briefing_list)
+    export = brief_sub.add_parser("export", help="one self-contained HTML file")
+    export.add_argument("name", help="the briefing's id (its file name without .yaml)")
+    export.add_argument("--out", required=True, metavar="FILE.html")
+    export.add_argument("--data", help="dataset directory")
+    export.set_defaults(func=_briefing_export)
     return parser
 
 

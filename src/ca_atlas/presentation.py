@@ -58,6 +58,22 @@ def step_map(atlas: Atlas, step: briefing.Step, view: query.View, height: int
                           center=center, zoom=zoom, highlight=step.highlight), None
 
 
+def changes_lines(atlas: Atlas, since: str) -> list[str]:
+    """What changed in the dataset since ``since``, as plain sentences."""
+    from . import changes
+
+    try:
+        diff = changes.compare(changes.load_earlier(since), atlas, since)
+    except Exception as exc:  # a missing revision must not take the briefing down
+        return [f"Cannot compare with {since}: {exc}"]
+    lines = [f"Since {since}: {len(diff.added)} project(s) added, "
+             f"{diff.changed['id'].nunique()} changed, {len(diff.removed)} removed."]
+    for row in diff.totals.itertuples():
+        if row.change:
+            lines.append(f"{row.measure}: {row.before:,.0f} → {row.after:,.0f}")
+    return lines
+
+
 def scenario_lines(result: network.Scenario) -> list[str]:
     """The pairs a scenario changes, as plain sentences."""
     return [f"{p.origin} → {p.destination}: {p.status}"
@@ -66,14 +82,25 @@ def scenario_lines(result: network.Scenario) -> list[str]:
 
 
 def step_sources(atlas: Atlas, step: briefing.Step) -> list[dict]:
-    """The step's own sources, then the first source of each record it highlights."""
+    """The step's own sources, the first source of each record it highlights or blocks,
+    and for a scenario the tables its transit times come from; no URL twice."""
     sources = [*step.sources]
+    blocked = set((step.scenario or {}).get("block", ()))
     for kind, frame in (("projects", atlas.projects), ("risks", atlas.risks),
                         ("corridors", atlas.corridors)):
-        chosen = frame[frame["id"].isin(step.highlight.get(kind, ()))]
-        for s in chosen["sources"]:
+        wanted = set(step.highlight.get(kind, ())) | blocked
+        for s in frame[frame["id"].isin(wanted)]["sources"]:
             sources.extend(s[:1])
-    return sources
+    if step.scenario:
+        for mode in atlas.transit.get("modes", {}).values():
+            if mode.get("source"):
+                sources.append(mode["source"])
+    seen, unique = set(), []
+    for s in sources:
+        if s.get("url") not in seen:
+            seen.add(s.get("url"))
+            unique.append(s)
+    return unique
 
 
 def export_briefing(atlas: Atlas, brief: briefing.Briefing, stamp: str | None = None) -> str:
@@ -85,10 +112,13 @@ def export_briefing(atlas: Atlas, brief: briefing.Briefing, stamp: str | None = 
     for number, step in enumerate(brief.steps, start=1):
         view = step_view(atlas, step)
         m, result = step_map(atlas, step, view, height=520)
-        extra = ""
+        lines = []
+        if step.changes_since:
+            lines += changes_lines(atlas, step.changes_since)
         if result is not None:
-            lines = scenario_lines(result) or ["Every preset route is unaffected."]
-            extra = "<ul>" + "".join(f"<li>{safe.text(line)}</li>" for line in lines) + "</ul>"
+            lines += scenario_lines(result) or ["Every preset route is unaffected."]
+        extra = ("<ul>" + "".join(f"<li>{safe.text(line)}</li>" for line in lines) + "</ul>"
+                 if lines else "")
         sections.append(standalone.section(number, total, step.title, step.narrative, m,
                                            step_chart(atlas, step, view), step_sources(atlas, step),
                                            extra_html=extra))

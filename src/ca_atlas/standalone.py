@@ -146,4 +146,9 @@ def section(number: int, total: int, title: str, narrative: str, m: folium.Map |
             f"<h2>{safe.text(title)}</h2>"
             f'<div class="grid"><div>{map_block}</div>'
             f"<div><p>{safe.text(narrative)}</p>{extra_html}{chart}"
-            f"<h3>Sources</h3>{popups.sources_html(sources)}</div></div></section>")
+            f"<h3>Sources</h3>{popups.sources_html(sources) if sources else _RECORDS_NOTE}"
+            "</div></div></section>")
+
+
+_RECORDS_NOTE = ("<p><em>The figures come from the records on the map; each record's sources "
+                 "are in the atlas's Data page and its CSV export.</em></p>")

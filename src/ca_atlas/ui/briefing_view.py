@@ -36,7 +36,11 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
         st_folium(m, key=f"brief-map-{brief.id}-{step.id}", height=height,
                   use_container_width=True, returned_objects=[])
     with text_col:
-        st.markdown(step.narrative)
+        st.markdown(popups.safe.text(step.narrative))
+        if step.changes_since:
+            st.markdown("\n".join(f"- {popups.safe.text(line)}"
+                                   for line in presentation.changes_lines(atlas,
+                                                                          step.changes_since)))
         fig = presentation.step_chart(atlas, step, view, presenter=True)
         if fig is not None:
             # On a shared screen the subtitle goes under the chart and the legend takes its
