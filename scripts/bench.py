@@ -181,6 +181,83 @@ def ratio(a, b) -> str:
     return f"{b / a:.1f}x"
 
 
+def scaled_network(atlas, copies: int):
+    """The atlas with its corridor network copied ``copies`` times side by side (each copy
+    shifted and its node names suffixed), consecutive copies linked at every node: a
+    network ``copies`` times larger for timing scenarios, never shown to anyone."""
+    import dataclasses
+
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import LineString
+
+    nodes, segments, corridors = [], [], []
+    for k in range(copies):
+        shift = (k % 10) * 0.3, (k // 10) * 0.3  # ~33 km apart: never joined (join_km 15)
+        n = atlas.nodes.copy()
+        n["corridor_id"] = n["corridor_id"] + f"~{k}"
+        n["name"] = n["name"] + f" ~{k}"
+        n["lat"] = n["lat"] + shift[0]
+        n["lon"] = n["lon"] + shift[1]
+        nodes.append(n)
+        sg = atlas.segments.copy()
+        sg["corridor_id"] = sg["corridor_id"] + f"~{k}"
+        segments.append(sg)
+        c = atlas.corridors.copy()
+        c["id"] = c["id"] + f"~{k}"
+        corridors.append(c)
+    links = []
+    first = atlas.nodes.drop_duplicates("name")
+    for k in range(copies - 1):
+        for seq, row in enumerate(first.itertuples()):
+            links.append({"corridor_id": f"link~{k}", "seq": seq * 2, "name": f"{row.name} ~{k}",
+                          "lat": row.lat, "lon": row.lon, "kind": "junction",
+                          "country": row.country, "precision": "city", "mode_to_next": "rail"})
+            links.append({"corridor_id": f"link~{k}", "seq": seq * 2 + 1,
+                          "name": f"{row.name} ~{k + 1}", "lat": row.lat + 0.01,
+                          "lon": row.lon, "kind": "junction", "country": row.country,
+                          "precision": "city", "mode_to_next": "rail"})
+    link_nodes = pd.DataFrame(links)
+    link_segments = gpd.GeoDataFrame([
+        {"corridor_id": r.corridor_id, "corridor_name": "link", "seq": r.seq, "from_node": r.name,
+         "to_node": link_nodes.iloc[i + 1]["name"], "mode": "rail", "status": "operating",
+         "length_km": 1.1, "geometry": LineString([(r.lon, r.lat), (r.lon, r.lat + 0.01)])}
+        for i, r in enumerate(link_nodes.itertuples()) if r.seq % 2 == 0], geometry="geometry",
+        crs="EPSG:4326")
+    return dataclasses.replace(
+        atlas, nodes=pd.concat([*nodes, link_nodes], ignore_index=True),
+        segments=pd.concat([*segments, link_segments], ignore_index=True),
+        corridors=pd.concat(corridors, ignore_index=True))
+
+
+def scenario_bench(atlas, runs: int, copies: int = 100) -> dict:
+    """Blocking Aktau and routing the preset pairs, on the real network and on one
+    ``copies`` times larger."""
+    from ca_atlas import network
+
+    def timed(a, pairs):
+        out = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            network.run_scenario(a, ["Aktau"], pairs)
+            out.append(time.perf_counter() - t)
+        return out
+
+    big = scaled_network(atlas, copies)
+    pairs = [(o, d, f) for o, d, f in network.PRESETS]
+    big_pairs = [(f"{o} ~0", f"{d} ~{copies - 1}", f) for o, d, f in network.PRESETS]
+    return {"real_nodes": network.build(atlas).graph.number_of_nodes(),
+            "big_nodes": network.build(big).graph.number_of_nodes(),
+            "real_s": timed(atlas, pairs), "big_s": timed(big, big_pairs)}
+
+
+def scenario_report(r: dict) -> str:
+    a, b = median(r["real_s"]), median(r["big_s"])
+    return (f"scenario (block Aktau, {len(__import__('ca_atlas.network').network.PRESETS)} preset pairs): "
+            f"real network {r['real_nodes']} nodes {fmt(a, 's')}; "
+            f"network of 100 copies {r["big_nodes"]} nodes {fmt(b, 's')}; ratio {ratio(a, b)}")
+
+
 def report(results: dict[str, dict], runs: int) -> str:
     base, synth = results["baseline"], results["synthetic"]
     rows = [
@@ -237,8 +314,13 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_browser:
             print(f"[{time.perf_counter() - started:5.0f} s] {label}: Chromium", flush=True)
             results[label].update(browser_bench(directory, atlas, args.runs, label))
+    print(f"[{time.perf_counter() - started:5.0f} s] scenarios", flush=True)
+    _, base_atlas = core_bench(args.data, 1)
+    scenario = scenario_bench(base_atlas, args.runs)
     print()
     print(report(results, args.runs))
+    print(scenario_report(scenario))
+    results["scenario"] = scenario
     for label, r in results.items():
         raw = {k: ([round(x, 3) for x in v] if isinstance(v, list) and v
                    and isinstance(v[0], float) else v) for k, v in r.items() if k != "problems"}

@@ -70,16 +70,26 @@ def build(atlas: Atlas, modes: Iterable[str] = FREIGHT_MODES) -> Network:
         return x
 
     ids = sorted(places)
-    for i, a in enumerate(ids):
-        pa = places[a]
-        for b in ids[i + 1:]:
-            pb = places[b]
-            if abs(pa["lat"] - pb["lat"]) > 1 or abs(pa["lon"] - pb["lon"]) > 1.5:
-                continue
-            if distance_km(pa["lat"], pa["lon"], pb["lat"], pb["lon"]) <= join_km:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+    # Compare each place only with those in its own and neighbouring grid cells (cells a
+    # little larger than join_km): linear in the number of places, not quadratic.
+    # 1/50 degree per km: a cell spans at least join_km up to 60 degrees north.
+    cell = max(join_km / 50.0, 1e-6)
+    grid: dict[tuple[int, int], list[str]] = {}
+    for pid in ids:
+        p = places[pid]
+        grid.setdefault((int(p["lat"] // cell), int(p["lon"] // cell)), []).append(pid)
+    for (gy, gx), members in grid.items():
+        nearby = [q for dy in (-1, 0, 1) for dx in (-1, 0, 1) for q in grid.get((gy + dy, gx + dx), [])]
+        for a in members:
+            pa = places[a]
+            for b in nearby:
+                if b <= a:
+                    continue
+                pb = places[b]
+                if distance_km(pa["lat"], pa["lon"], pb["lat"], pb["lon"]) <= join_km:
+                    ra, rb = find(a), find(b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
     graph = nx.Graph()
     names: dict[str, list[str]] = {}
     for pid in ids:
