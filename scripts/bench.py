@@ -255,7 +255,7 @@ def scenario_report(r: dict) -> str:
     a, b = median(r["real_s"]), median(r["big_s"])
     return (f"scenario (block Aktau, {len(__import__('ca_atlas.network').network.PRESETS)} preset pairs): "
             f"real network {r['real_nodes']} nodes {fmt(a, 's')}; "
-            f"network of 100 copies {r["big_nodes"]} nodes {fmt(b, 's')}; ratio {ratio(a, b)}")
+            f"network of 100 copies {r['big_nodes']} nodes {fmt(b, 's')}; ratio {ratio(a, b)}")
 
 
 def report(results: dict[str, dict], runs: int) -> str:
