@@ -253,7 +253,9 @@ def scenario_bench(atlas, runs: int, copies: int = 100) -> dict:
 
 def scenario_report(r: dict) -> str:
     a, b = median(r["real_s"]), median(r["big_s"])
-    return (f"scenario (block Aktau, {len(__import__('ca_atlas.network').network.PRESETS)} preset pairs): "
+    from ca_atlas import network
+
+    return (f"scenario (block Aktau, {len(network.PRESETS)} preset pairs): "
             f"real network {r['real_nodes']} nodes {fmt(a, 's')}; "
             f"network of 100 copies {r['big_nodes']} nodes {fmt(b, 's')}; ratio {ratio(a, b)}")
 
