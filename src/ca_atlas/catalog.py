@@ -450,9 +450,7 @@ def _investors(c: RecordChecker) -> list[dict]:
         if not isinstance(item, Mapping):
             c.error(where, f"expected {{name, country, role}}, got {item!r}")
             continue
-        name = c.text("name", where=item)
-        if name is None:
-            c.problems[-1] = Problem(c.file, c.row, c.record_id, f"{where}.name", "is required")
+        name = c.text("name", where=item, label=f"{where}.name")
         country = c.country("country", where=item, label=f"{where}.country")
         role = c.choice("role", model.INVESTOR_ROLES, where=item, label=f"{where}.role")
         out.append({"name": name, "country": country, "role": role})
@@ -473,7 +471,7 @@ def _corridor(c: RecordChecker) -> dict:
                 c.error(where, f"expected {{name, lat, lon, kind, country, precision}}, got {node!r}")
                 continue
             nodes.append({
-                "name": c.text("name", where=node) or "",
+                "name": c.text("name", where=node, label=f"{where}.name") or "",
                 "lat": c.number("lat", required=True, low=-90, high=90, where=node,
                                 label=f"{where}.lat"),
                 "lon": c.number("lon", required=True, low=-180, high=180, where=node,

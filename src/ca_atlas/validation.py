@@ -119,15 +119,17 @@ class RecordChecker:
             self.error(field, f"{value!r} must be lower case letters, digits and hyphens")
         return value
 
-    def text(self, field: str, required: bool = True, where: Mapping | None = None) -> str | None:
+    def text(self, field: str, required: bool = True, where: Mapping | None = None,
+             label: str | None = None) -> str | None:
         source = self.record if where is None else where
         value = source.get(field)
+        name = label or field
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(field, "is required and empty")
+                self.error(name, "is required and empty")
             return None
         if not isinstance(value, str):
-            self.error(field, f"expected text, got {value!r}")
+            self.error(name, f"expected text, got {value!r}")
             return None
         return value.strip()
 

@@ -137,3 +137,12 @@ def test_missing_file_is_an_error(tmp_path):
         catalog.load(directory)
     messages = [str(p) for p in info.value.problems]
     assert "corridors.yaml: is missing" in messages
+
+
+def test_nested_fields_are_named_in_full(tmp_path, mini_records):
+    mini_records["projects"][3]["investors"][1]["name"] = ""
+    mini_records["corridors"][0]["nodes"][1]["name"] = None
+    msgs = errors_of(tmp_path, projects=mini_records["projects"],
+                     corridors=mini_records["corridors"])
+    assert any("record 4" in m and "field 'investors[1].name'" in m for m in msgs)
+    assert any("corridors.yaml, record 1" in m and "field 'nodes[1].name'" in m for m in msgs)
