@@ -11,13 +11,13 @@ ctx = page.start("corridors")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Corridors: what if a route is blocked?")
-blocks, weight, custom = scenario.controls(atlas, view_state)
+blocks, weight, custom, planned = scenario.controls(atlas, view_state)
 pairs = [*network.PRESETS, *([custom] if custom else [])]
-result = network.run_scenario(atlas, blocks, pairs, weight=weight)
+result = network.run_scenario(atlas, blocks, pairs, weight=weight, include_planned=planned)
 for unknown in result.unknown_ids:
     st.warning(f"Nothing in the network is called {unknown!r}; it was not blocked.")
 
-table = scenario.results_table(result)
+table = scenario.results_table(result, atlas)
 labels = [f"{p.origin} → {p.destination}" for p in result.pairs]
 default = len(labels) - 1 if custom else next(
     (i for i, p in enumerate(result.pairs) if p.status in ("rerouted", "no route left")), 0)

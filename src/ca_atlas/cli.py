@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -71,7 +72,8 @@ def _scenario(args: argparse.Namespace) -> int:
         return 2
     pairs = [(args.origin, args.destination)] if args.origin else None
     result = network.run_scenario(atlas, args.block, pairs, weight=args.by,
-                                  within_km=args.within_km)
+                                  within_km=args.within_km,
+                                  include_planned=args.include_planned)
     if result.unknown_ids:
         print("not in the network: " + ", ".join(result.unknown_ids), file=sys.stderr)
     rows = [{"from": p.origin, "to": p.destination, "network": p.family, "result": p.status,
@@ -203,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--by", choices=["length_km", "time_h"], default="length_km")
     scenario.add_argument("--within-km", type=float, default=50.0,
                           help="projects this close to a blocked place depend on it")
+    scenario.add_argument("--include-planned", action="store_true",
+                          help="let routes use planned and under-construction corridors")
     scenario.add_argument("--json", action="store_true")
     scenario.add_argument("--data", help="dataset directory")
     scenario.set_defaults(func=_scenario)
@@ -233,6 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):  # `ca-atlas ... | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

@@ -49,8 +49,10 @@ def _place_id(name: str) -> str:
     return name.strip().casefold()
 
 
-def build(atlas: Atlas, modes: Iterable[str] = FREIGHT_MODES) -> Network:
-    """The network of ``atlas``'s corridors over the given modes."""
+def build(atlas: Atlas, modes: Iterable[str] = FREIGHT_MODES,
+          include_planned: bool = True) -> Network:
+    """The network of ``atlas``'s corridors over the given modes; without the planned and
+    under-construction corridors unless ``include_planned``."""
     join_km = float(atlas.transit.get("join_km", 0.0))
     params = atlas.transit.get("modes", {})
     nodes = atlas.nodes
@@ -106,7 +108,7 @@ def build(atlas: Atlas, modes: Iterable[str] = FREIGHT_MODES) -> Network:
     # 2. Edges: consecutive nodes of each corridor, on the wanted modes.
     modes = set(modes)
     for seg in atlas.segments.itertuples():
-        if seg.mode not in modes:
+        if seg.mode not in modes or (not include_planned and seg.status != "operating"):
             continue
         a, b = node_of[(seg.corridor_id, int(seg.seq))], node_of[(seg.corridor_id, int(seg.seq) + 1)]
         if a == b:
@@ -311,6 +313,7 @@ class PairResult:
 #: Origin–destination presets (node names in data/corridors.yaml) and their network.
 PRESETS: list[tuple[str, str, str]] = [
     ("Almaty", "Baku (Alat)", "freight"),
+    ("Kashgar", "Tashkent", "freight"),
     ("Tashkent", "Kars", "freight"),
     ("Khorgos", "Constanta", "freight"),
     ("Termez", "Karachi", "freight"),
@@ -370,14 +373,16 @@ def affected_projects(atlas: Atlas, net: Network, blockage: Blockage,
 
 def run_scenario(atlas: Atlas, block_ids: Iterable[str],
                  pairs: Iterable[tuple[str, str] | tuple[str, str, str]] | None = None,
-                 weight: str = "length_km", within_km: float = 50.0) -> Scenario:
+                 weight: str = "length_km", within_km: float = 50.0,
+                 include_planned: bool = False) -> Scenario:
     """Block what ``block_ids`` name and compare routes for ``pairs`` (presets by default).
 
     A pair is (origin, destination) on the freight network, or (origin, destination,
-    family) with a family of :data:`FAMILIES`.
+    family) with a family of :data:`FAMILIES`. Routes use operating corridors only unless
+    ``include_planned`` admits those planned or under construction.
     """
     block_ids = list(block_ids)
-    nets = {family: build(atlas, modes) for family, modes in FAMILIES.items()}
+    nets = {family: build(atlas, modes, include_planned) for family, modes in FAMILIES.items()}
     everything = build(atlas, [m for ms in FAMILIES.values() for m in ms])
     blockage, unknown = resolve_blocks(atlas, everything, block_ids)
     params = atlas.transit.get("modes", {})

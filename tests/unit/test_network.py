@@ -111,18 +111,38 @@ def test_projects_on_a_blocked_corridor_are_listed(toy):
 
 
 def test_presets_give_routes_on_the_shipped_dataset(atlas):
-    s = network.run_scenario(atlas, [])
+    s = network.run_scenario(atlas, [], include_planned=True)
     for pair in s.pairs:
         assert pair.baseline is not None, f"{pair.origin} -> {pair.destination} has no route"
 
 
-@pytest.mark.parametrize(("block", "pair", "status"), [
-    ("ili-river-route", ("Yining (Kulja)", "Konaev (Kapchagay)"), "rerouted"),
-    ("cpc-terminal-strike-2025", ("Tengiz", "CPC marine terminal (Yuzhnaya Ozereyevka)"),
+@pytest.mark.parametrize(("block", "pair", "planned", "status"), [
+    # The Ili waterway is planned, so it only exists when planned lines count.
+    ("ili-river-route", ("Yining (Kulja)", "Konaev (Kapchagay)"), True, "rerouted"),
+    ("cpc-terminal-strike-2025", ("Tengiz", "CPC marine terminal (Yuzhnaya Ozereyevka)"), False,
      "no route left"),
-    ("Aktau", ("Almaty", "Baku (Alat)"), "rerouted"),
+    ("Aktau", ("Almaty", "Baku (Alat)"), False, "rerouted"),
+    # Closing Irkeshtam: no operating way from Kashgar; the CKU railway, once built, is one.
+    ("Irkeshtam", ("Kashgar", "Tashkent"), False, "no route left"),
+    ("Irkeshtam", ("Kashgar", "Tashkent"), True, "rerouted"),
 ])
-def test_the_article_s_disruptions_on_the_shipped_dataset(atlas, block, pair, status):
-    s = network.run_scenario(atlas, [block])
+def test_the_article_s_disruptions_on_the_shipped_dataset(atlas, block, pair, planned, status):
+    s = network.run_scenario(atlas, [block], include_planned=planned)
     result = next(p for p in s.pairs if (p.origin, p.destination) == pair)
     assert result.status == status
+
+
+def test_planned_corridors_carry_nothing_unless_asked(tmp_path, mini_records):
+    corridors = [
+        corridor("direct", "rail", [node("A", 0, 0), node("B", 0, 1), node("C", 0, 2)]),
+        dict(corridor("future", "rail", [node("A", 0, 0), node("D", 0.5, 1), node("C", 0, 2)]),
+             status="planned"),
+    ]
+    for p in mini_records["projects"]:
+        p["corridors"] = []
+    mini_records["risks"][0]["corridors"] = []
+    atlas = catalog.load(write_dataset(tmp_path / "planned", projects=mini_records["projects"],
+                                       corridors=corridors, risks=mini_records["risks"]))
+    assert network.run_scenario(atlas, ["direct"], [("A", "C")]).pairs[0].status == "no route left"
+    s = network.run_scenario(atlas, ["direct"], [("A", "C")], include_planned=True)
+    assert s.pairs[0].status == "rerouted" and s.pairs[0].alternative.corridors == ["future"]

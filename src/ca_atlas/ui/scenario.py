@@ -9,13 +9,13 @@ from .. import model, network, query
 from ..catalog import Atlas
 from .state import set_view_state
 
-#: Prepared scenarios: a label and what it blocks.
+#: Prepared scenarios: a label, what it blocks, and whether planned lines count.
 QUICK = {
-    "Ili River route": ["ili-river-route"],
-    "CPC terminal strike": ["cpc-terminal-strike-2025"],
-    "Dostyk border crossing": ["Dostyk"],
-    "Aktau port": ["Aktau"],
-    "Middle Corridor (Kazakhstan)": ["middle-corridor-kz"],
+    "Ili River route": (["ili-river-route"], True),
+    "CPC terminal strike": (["cpc-terminal-strike-2025"], False),
+    "Irkeshtam border crossing": (["Irkeshtam"], False),
+    "Aktau port": (["Aktau"], False),
+    "Middle Corridor (Kazakhstan)": (["middle-corridor-kz"], False),
 }
 
 WEIGHTS = {"length_km": "Shortest distance", "time_h": "Shortest time (where timed)"}
@@ -33,20 +33,23 @@ def block_options(atlas: Atlas) -> dict[str, str]:
     return options
 
 
-def _apply_quick(state: query.ViewState, blocks: list[str]) -> None:
-    set_view_state(state.with_params(block=blocks))
+def _apply_quick(state: query.ViewState, blocks: list[str], planned: bool) -> None:
+    set_view_state(state.with_params(block=blocks, planned="1" if planned else None))
     st.session_state.pop("_synced_block", None)
 
 
-def controls(atlas: Atlas, state: query.ViewState) -> tuple[list[str], str, tuple | None]:
-    """Draw the controls; return the blocked ids, the routing weight and a custom pair."""
+def controls(atlas: Atlas, state: query.ViewState
+             ) -> tuple[list[str], str, tuple | None, bool]:
+    """Draw the controls; return the blocked ids, the routing weight, a custom pair and
+    whether planned and under-construction corridors count."""
     options = block_options(atlas)
     blocks = [b for b in state.params("block") if b in options]
     st.caption("Prepared scenarios")
     cols = st.columns(len(QUICK))
-    for col, (label, ids) in zip(cols, QUICK.items(), strict=True):
-        col.button(label, key=f"quick-{label}", on_click=_apply_quick, args=(state, ids),
-                   width="stretch", type="primary" if blocks == ids else "secondary")
+    for col, (label, (ids, planned)) in zip(cols, QUICK.items(), strict=True):
+        col.button(label, key=f"quick-{label}", on_click=_apply_quick,
+                   args=(state, ids, planned), width="stretch",
+                   type="primary" if blocks == ids else "secondary")
     key = "scn_block"
     if key not in st.session_state or st.session_state.get("_synced_block") != blocks:
         st.session_state[key] = blocks
@@ -66,11 +69,18 @@ def controls(atlas: Atlas, state: query.ViewState) -> tuple[list[str], str, tupl
     weight = state.param("by") if state.param("by") in WEIGHTS else "length_km"
     w = by_col.radio("Best route by", list(WEIGHTS), format_func=WEIGHTS.get,
                      index=list(WEIGHTS).index(weight), key=f"scn_by_{weight}")
+    planned = st.toggle("Count planned and under-construction corridors",
+                        value=state.param("planned") == "1",
+                        key=f"scn_planned_{state.param('planned')}",
+                        help="Off: only corridors in operation carry traffic, i.e. what works "
+                             "today. On: also lines being built or planned (the CKU railway, "
+                             "the Ili waterway, the Trans-Afghan railway).")
     st.session_state["_synced_block"] = chosen
     set_view_state(state.with_params(block=chosen, **{"from": o, "to": d},
-                                     by=None if w == "length_km" else w))
+                                     by=None if w == "length_km" else w,
+                                     planned="1" if planned else None))
     pair = (o, d, "oil" if _is_oil(atlas, o, d) else "freight") if o and d and o != d else None
-    return chosen, w, pair
+    return chosen, w, pair, planned
 
 
 def _is_oil(atlas: Atlas, origin: str, destination: str) -> bool:
@@ -79,7 +89,7 @@ def _is_oil(atlas: Atlas, origin: str, destination: str) -> bool:
     return origin in on_pipe and destination in on_pipe
 
 
-def results_table(scenario: network.Scenario) -> pd.DataFrame:
+def results_table(scenario: network.Scenario, atlas: Atlas) -> pd.DataFrame:
     def km(route):
         return None if route is None else round(route.length_km)
 
@@ -92,6 +102,8 @@ def results_table(scenario: network.Scenario) -> pd.DataFrame:
             return f"≥ {route.timed_h / 24:.1f} + untimed legs"
         return f"{route.days:.1f}"
 
+    statuses = {c.id: f"{c.name} ({model.CORRIDOR_STATUSES[c.status].lower()})"
+                for c in atlas.corridors.itertuples() if c.status != "operating"}
     rows = []
     for p in scenario.pairs:
         rows.append({
@@ -104,5 +116,8 @@ def results_table(scenario: network.Scenario) -> pd.DataFrame:
             "Extra km": None if p.extra_km is None else round(p.extra_km),
             "Extra days": "—" if p.extra_days is None else f"{p.extra_days:+.1f}",
             "Alternative via": " → ".join(p.alternative.names) if p.alternative else "",
+            "Uses lines not yet operating": ", ".join(
+                statuses.get(c, c) for c in (p.alternative.corridors if p.alternative else [])
+                if c in statuses) or "",
         })
     return pd.DataFrame(rows)
