@@ -281,7 +281,7 @@ def project_layer(view: View, selected: str | None = None,
                 location=(round(p.geometry.y, PRECISION), round(p.geometry.x, PRECISION)),
                 radius=marker_radius(None if p.amount_usd != p.amount_usd else p.amount_usd)
                 * scale + 7,
-                color="#000000", weight=3, fill=False, interactive=False,
+                color="#000000", weight=3, fill=False, interactive=False, pane=RING_PANE,
             ).add_to(group)
     return group
 
@@ -396,6 +396,8 @@ def legend_html(view: View, state: ViewState) -> str:
 
 
 HIGHLIGHT = "#FFB000"
+#: Rings for the selected and highlighted records sit above the marker clusters' icons.
+RING_PANE = "atlas-rings"
 
 
 def view_bounds(atlas: Atlas, state: ViewState) -> list[list[float]]:
@@ -435,6 +437,7 @@ def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> f
     for lat, lon, radius, label in points:
         folium.CircleMarker(location=(round(lat, PRECISION), round(lon, PRECISION)),
                             radius=radius * scale, color=HIGHLIGHT, weight=4, fill=False,
+                            pane=RING_PANE,
                             tooltip=folium.Tooltip(safe.text(label))).add_to(group)
     return group
 
@@ -454,6 +457,7 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
         m.fit_bounds(view_bounds(atlas, state))
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
+    folium.map.CustomPane(RING_PANE, z_index=650, pointer_events=False).add_to(m)
     basemap_layers(atlas, m, presenter=presenter)
     tile_layers(m, state.basemap)
     if highlight:
