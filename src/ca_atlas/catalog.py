@@ -23,9 +23,10 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from . import briefing, model, summit
+from . import briefing, model, records, summit
 from .model import DatasetError, Problem
-from .validation import RecordChecker, check_unique_ids, dates_in_order, url_problem
+from .records import CLAIM_FIELDS, CORRIDOR_FIELDS, RISK_FIELDS
+from .validation import RecordChecker, check_unique_ids, url_problem
 
 WGS84 = "EPSG:4326"
 #: libyaml's safe loader when PyYAML was built with it (about 3x faster), else the Python one.
@@ -48,19 +49,6 @@ FILES = {
     "places": "boundaries/places.geojson",
 }
 
-PROJECT_FIELDS = (
-    "id name country place lat lon location_precision route sector description investors "
-    "financing_type amount dates status flags corridors sources confidence note last_verified"
-).split()
-CORRIDOR_FIELDS = (
-    "id name kind status description nodes sources confidence note last_verified"
-).split()
-RISK_FIELDS = (
-    "id title category severity severity_rationale status date_start date_end lat lon "
-    "radius_km location_precision countries corridors projects description claim sources "
-    "last_verified"
-).split()
-CLAIM_FIELDS = "id claim status finding sources related".split()
 
 
 def default_data_dir() -> Path:
@@ -122,10 +110,10 @@ def load(data_dir: Path | str | None = None) -> Atlas:
     boundaries = _read_geojson(data_dir, FILES["boundaries"], problems)
     places = _read_geojson(data_dir, FILES["places"], problems)
 
-    corridors = _parse_all("corridors", raw["corridors"], _corridor, problems)
-    projects = _parse_all("projects", raw["projects"], _project, problems)
-    risks = _parse_all("risk_notes", raw["risk_notes"], _risk, problems)
-    claims = _parse_all("claims", raw["claims"], _claim, problems)
+    corridors = _parse_all("corridors", raw["corridors"], records.corridor, problems)
+    projects = _parse_all("projects", raw["projects"], records.project, problems)
+    risks = _parse_all("risk_notes", raw["risk_notes"], records.risk, problems)
+    claims = _parse_all("claims", raw["claims"], records.claim, problems)
 
     _check_references(projects, corridors, risks, claims, _ids(raw), problems)
     if boundaries is not None:
@@ -335,228 +323,6 @@ def _parse_all(kind: str, records: list[Any], parse, problems: list[Problem]) ->
             result["_row"] = row
             parsed.append(result)
     return parsed
-
-
-# -- one record of each kind ---------------------------------------------------------------
-
-def _project(c: RecordChecker) -> dict:
-    c.unknown_fields(PROJECT_FIELDS)
-    lat, lon = c.coordinates()
-    precision = c.choice("location_precision", model.LOCATION_PRECISIONS)
-    if lat is None and precision in ("site", "city", "region"):
-        c.error("location_precision", f"is {precision!r} but lat/lon are empty; use 'country' or 'unknown'")
-    if lat is not None and precision in ("country", "unknown"):
-        c.error("location_precision", f"is {precision!r} but lat/lon are given")
-    route = _route(c)
-    dates = _dates(c)
-    amount = _amount(c, dates)
-    investors = _investors(c)
-    return {
-        "id": c.identifier(),
-        "name": c.text("name"),
-        "country": c.country("country", focus_only=True),
-        "place": c.text("place", required=False),
-        "lat": lat,
-        "lon": lon,
-        "location_precision": precision,
-        "route": route,
-        "sector": c.choice("sector", model.SECTORS),
-        "description": c.text("description"),
-        "investors": investors,
-        "financing_type": c.choice("financing_type", model.FINANCING_TYPES),
-        "amount": amount,
-        "dates": dates,
-        "status": c.choice("status", model.PROJECT_STATUSES),
-        "flags": c.choices("flags", model.PROJECT_FLAGS),
-        "corridors": c.id_list("corridors"),
-        "sources": c.sources(),
-        "confidence": c.choice("confidence", model.CONFIDENCE),
-        "note": c.text("note", required=False),
-        "last_verified": c.date("last_verified", required=True),
-    }
-
-
-def _route(c: RecordChecker) -> list[tuple[float, float]] | None:
-    value = c.record.get("route")
-    if value is None:
-        return None
-    if not isinstance(value, list) or len(value) < 2:
-        c.error("route", "expected a list of at least two [lon, lat] points")
-        return None
-    points = []
-    for i, pt in enumerate(value):
-        ok = (isinstance(pt, list) and len(pt) == 2
-              and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pt))
-        if not ok or not (-180 <= pt[0] <= 180 and -90 <= pt[1] <= 90):
-            c.error(f"route[{i}]", f"expected [lon, lat] in degrees, got {pt!r}")
-            return None
-        points.append((float(pt[0]), float(pt[1])))
-    return points
-
-
-def _dates(c: RecordChecker) -> dict[str, str | None]:
-    value = c.record.get("dates")
-    if not isinstance(value, Mapping):
-        c.error("dates", "is required: {announced, signed, start, completion}")
-        return {k: None for k in ("announced", "signed", "start", "completion")}
-    extra = set(value) - {"announced", "signed", "start", "completion"}
-    if extra:
-        c.error("dates", f"unknown keys {sorted(extra)}")
-    dates = {k: c.date(k, where=value, label=f"dates.{k}")
-             for k in ("announced", "signed", "start", "completion")}
-    for a, b in (("announced", "signed"), ("signed", "completion"), ("start", "completion"),
-                 ("announced", "completion")):
-        if dates[a] and dates[b] and not dates_in_order(dates[a], dates[b]):
-            c.error(f"dates.{b}", f"{dates[b]} is before dates.{a} {dates[a]}")
-    return dates
-
-
-def _amount(c: RecordChecker, dates: dict[str, str | None]) -> dict | None:
-    value = c.record.get("amount")
-    if value is None:
-        return None
-    if not isinstance(value, Mapping):
-        c.error("amount", "expected {value, currency, measure, year} or null")
-        return None
-    extra = set(value) - {"value", "currency", "measure", "year"}
-    if extra:
-        c.error("amount", f"unknown keys {sorted(extra)}")
-    number = c.number("value", required=True, low=0, where=value, label="amount.value")
-    currency = value.get("currency")
-    if not isinstance(currency, str) or len(currency) != 3 or not currency.isupper():
-        c.error("amount.currency", f"expected an ISO 4217 code like 'USD', got {currency!r}")
-        currency = None
-    measure = c.choice("measure", model.AMOUNT_MEASURES, where=value, label="amount.measure")
-    year = value.get("year")
-    if year is None:
-        basis = dates.get("signed") or dates.get("announced")
-        year = int(basis[:4]) if basis else None
-    elif isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100:
-        c.error("amount.year", f"expected a year like 2025, got {year!r}")
-        year = None
-    if year is None:
-        c.warn("amount.year", "no year to convert the amount at; USD value unknown")
-    return {"value": number, "currency": currency, "measure": measure, "year": year}
-
-
-def _investors(c: RecordChecker) -> list[dict]:
-    value = c.record.get("investors")
-    if not isinstance(value, list) or not value:
-        c.error("investors", "needs at least one {name, country, role}")
-        return []
-    out = []
-    for i, item in enumerate(value):
-        where = f"investors[{i}]"
-        if not isinstance(item, Mapping):
-            c.error(where, f"expected {{name, country, role}}, got {item!r}")
-            continue
-        name = c.text("name", where=item, label=f"{where}.name")
-        country = c.country("country", where=item, label=f"{where}.country")
-        role = c.choice("role", model.INVESTOR_ROLES, where=item, label=f"{where}.role")
-        out.append({"name": name, "country": country, "role": role})
-    return out
-
-
-def _corridor(c: RecordChecker) -> dict:
-    c.unknown_fields(CORRIDOR_FIELDS)
-    kind = c.choice("kind", model.CORRIDOR_KINDS)
-    nodes_raw = c.record.get("nodes")
-    nodes: list[dict] = []
-    if not isinstance(nodes_raw, list) or len(nodes_raw) < 2:
-        c.error("nodes", "needs at least two nodes in order along the route")
-    else:
-        for i, node in enumerate(nodes_raw):
-            where = f"nodes[{i}]"
-            if not isinstance(node, Mapping):
-                c.error(where, f"expected {{name, lat, lon, kind, country, precision}}, got {node!r}")
-                continue
-            nodes.append({
-                "name": c.text("name", where=node, label=f"{where}.name") or "",
-                "lat": c.number("lat", required=True, low=-90, high=90, where=node,
-                                label=f"{where}.lat"),
-                "lon": c.number("lon", required=True, low=-180, high=180, where=node,
-                                label=f"{where}.lon"),
-                "kind": c.choice("kind", model.NODE_KINDS, where=node, label=f"{where}.kind"),
-                "country": c.country("country", where=node, label=f"{where}.country"),
-                "precision": c.choice("precision", model.LOCATION_PRECISIONS, where=node,
-                                      label=f"{where}.precision"),
-                "mode_to_next": c.choice("mode_to_next", model.SEGMENT_MODES, required=False,
-                                         where=node, label=f"{where}.mode_to_next") or kind,
-            })
-    return {
-        "id": c.identifier(),
-        "name": c.text("name"),
-        "kind": kind,
-        "status": c.choice("status", model.CORRIDOR_STATUSES),
-        "description": c.text("description"),
-        "nodes": nodes,
-        "sources": c.sources(),
-        "confidence": c.choice("confidence", model.CONFIDENCE),
-        "note": c.text("note", required=False),
-        "last_verified": c.date("last_verified", required=True),
-    }
-
-
-def _risk(c: RecordChecker) -> dict:
-    c.unknown_fields(RISK_FIELDS)
-    lat, lon = c.coordinates(required=True)
-    start = c.date("date_start", required=True)
-    end = c.date("date_end")
-    if start and end and not dates_in_order(start, end):
-        c.error("date_end", f"{end} is before date_start {start}")
-    countries = c.record.get("countries")
-    if not isinstance(countries, list) or not countries:
-        c.error("countries", "needs at least one alpha-3 country code")
-        countries = []
-    else:
-        countries = [c.country(str(i), where={str(i): code}, label=f"countries[{i}]")
-                     for i, code in enumerate(countries)]
-    claim = c.record.get("claim")
-    parsed_claim = None
-    if not isinstance(claim, Mapping):
-        c.error("claim", "is required: {text, status, sources_for, sources_against}")
-    else:
-        parsed_claim = {
-            "text": c.text("text", where=claim) or "",
-            "status": c.choice("status", model.CLAIM_STATUSES, where=claim, label="claim.status"),
-            "sources_for": c.sources("sources_for", required=False, where=claim,
-                                     label="claim.sources_for"),
-            "sources_against": c.sources("sources_against", required=False, where=claim,
-                                         label="claim.sources_against"),
-        }
-    return {
-        "id": c.identifier(),
-        "title": c.text("title"),
-        "category": c.choice("category", model.RISK_CATEGORIES),
-        "severity": c.choice("severity", model.RISK_SEVERITIES),
-        "severity_rationale": c.text("severity_rationale"),
-        "status": c.choice("status", model.RISK_STATUSES),
-        "date_start": start,
-        "date_end": end,
-        "lat": lat,
-        "lon": lon,
-        "radius_km": c.number("radius_km", low=0, high=2000),
-        "location_precision": c.choice("location_precision", model.LOCATION_PRECISIONS),
-        "countries": countries,
-        "corridors": c.id_list("corridors"),
-        "projects": c.id_list("projects"),
-        "description": c.text("description"),
-        "claim": parsed_claim,
-        "sources": c.sources(),
-        "last_verified": c.date("last_verified", required=True),
-    }
-
-
-def _claim(c: RecordChecker) -> dict:
-    c.unknown_fields(CLAIM_FIELDS)
-    return {
-        "id": c.identifier(),
-        "claim": c.text("claim"),
-        "status": c.choice("status", model.CLAIM_STATUSES),
-        "finding": c.text("finding"),
-        "sources": c.sources(),
-        "related": c.id_list("related"),
-    }
 
 
 # -- checks across records -----------------------------------------------------------------
