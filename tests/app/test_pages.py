@@ -7,7 +7,7 @@ st_folium and plotly_chart are opaque here, so assertions are on what the page w
 from pathlib import Path
 
 import pytest
-from conftest import write_dataset
+from atlas_fixtures import write_dataset
 from streamlit.testing.v1 import AppTest
 
 from ca_atlas import catalog

@@ -400,3 +400,9 @@ def full_page_screenshot(page, path: Path | str, width: int = VIEWPORT["width"],
     if old:
         page.set_viewport_size(old)
     return path
+
+
+#: Hostile text for one project: HTML that would run, a backtick and a template-literal
+#: substitution (folium's Tooltip is a JS template literal), and a script element.
+HOSTILE = ("Hostile <img src=x onerror=window.__pwned=1> `tick` ${window.__pwned=2} "
+           "<script>window.__pwned=3</script>")

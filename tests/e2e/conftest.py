@@ -20,10 +20,7 @@ ARTIFACTS = ab.ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 LOGS = ARTIFACTS / "e2e"
 
-#: Hostile text for one project: HTML that would run, a backtick and a template-literal
-#: substitution (folium's Tooltip is a JS template literal), and a script element.
-HOSTILE = ("Hostile <img src=x onerror=window.__pwned=1> `tick` ${window.__pwned=2} "
-           "<script>window.__pwned=3</script>")
+from atlas_browser import HOSTILE  # noqa: E402  (shared with the tests)
 
 
 def _data_dir() -> Path:

@@ -34,10 +34,15 @@ def test_presenter_mode_hides_chrome_and_keys_move_between_steps(browser, app_ur
             arg=brief.steps[number - 1].title, timeout=30_000)
         ab.wait_ready(page)
         assert f"step={number}" in page.url, page.url
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => location.search.includes('step=2')", timeout=30_000)
-    ab.wait_ready(page)
-    ab.full_page_screenshot(page, screenshots / "present-720p.png", width=1280)
+    # ... and on through the whole briefing with the clicker's "next" key
+    for number in range(2, len(brief.steps) + 1):
+        page.keyboard.press("PageDown")
+        page.wait_for_function(
+            "t => document.querySelector('.atlas-present-title')?.innerText === t",
+            arg=brief.steps[number - 1].title, timeout=30_000)
+        ab.wait_ready(page)
+        page.screenshot(path=str(screenshots / f"present-720p-step{number:02d}.png"))
+    assert f"step={len(brief.steps)}" in page.url
     guarded.assert_clean()
     guarded.context.close()
 

@@ -6,7 +6,7 @@ import re
 
 import atlas_browser as ab
 import pytest
-from conftest import HOSTILE
+from atlas_browser import HOSTILE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 

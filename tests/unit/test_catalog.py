@@ -2,7 +2,7 @@
 and field, and nothing partial is returned."""
 
 import pytest
-from conftest import write_dataset
+from atlas_fixtures import write_dataset
 
 from ca_atlas import catalog
 from ca_atlas.model import DatasetError

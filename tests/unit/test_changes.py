@@ -1,6 +1,6 @@
 """What changed between two dataset versions, by directory."""
 
-from conftest import write_dataset
+from atlas_fixtures import write_dataset
 
 from ca_atlas import catalog, changes
 

@@ -1,6 +1,6 @@
 """ca-atlas validate: exit codes and the report's wording."""
 
-from conftest import DATA, write_dataset
+from atlas_fixtures import DATA, write_dataset
 
 from ca_atlas import cli
 

@@ -85,7 +85,7 @@ def test_no_cdn_urls_with_local_assets(mini_atlas):
 
 
 def test_hostile_names_are_escaped_everywhere(tmp_path, mini_records):
-    from conftest import write_dataset
+    from atlas_fixtures import write_dataset
 
     from ca_atlas import catalog
 

@@ -13,7 +13,7 @@ the diagonal (0,0)-(1,1) is about 156.9 km on the WGS 84 ellipsoid.
 import math
 
 import pytest
-from conftest import write_dataset
+from atlas_fixtures import write_dataset
 
 from ca_atlas import catalog, network
 
