@@ -35,7 +35,14 @@ with side:
                    + ", ".join(pair.alternative.untimed_legs) + ".")
 with map_col:
     m = maps.scenario_map(atlas, view, result, result.graph, pair)
-    st_folium(m, key="scenario-map", height=620, use_container_width=True, returned_objects=[])
+    out = st_folium(m, key="scenario-map", height=620, use_container_width=True,
+                    returned_objects=["last_active_drawing"])
+    st.caption("Click a corridor segment on the map to block it; click a blocked (red) one "
+               "to reopen it.")
+    segment = scenario.clicked_segment(out)
+    if segment:
+        scenario.toggle_block(view_state.with_params(block=blocks), blocks, segment)
+        st.rerun()
 
 st.markdown("#### Origin–destination results")
 st.dataframe(table, hide_index=True, width="stretch")

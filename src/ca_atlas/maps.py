@@ -488,6 +488,15 @@ def _route_feature(net_graph, route_nodes, props):
     return _feature(LineString(coords), props)
 
 
+def hit_layer(features: list[dict]) -> folium.GeoJson:
+    """Invisible wide lines over thin ones, so that a segment is easy to click."""
+    return folium.GeoJson(
+        _collection(features), name="Click to block", control=False,
+        style_function=lambda f: {"color": "#000000", "weight": 16, "opacity": 0.01},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    )
+
+
 def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
                  height: int = 620) -> folium.Map:
     """Corridors in grey, what is blocked in red, a pair's baseline (dashed) and its
@@ -506,16 +515,19 @@ def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
         blocked = seg.corridor_id in blocked_corridors or key in blocked_segments
         feats.append(_feature(seg.geometry, {
             "blocked": blocked,
+            "segment": key,
             "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"
-                                 + (" (blocked)" if blocked else "")),
+                                 + (" (blocked: click to reopen)" if blocked
+                                    else " (click to block)")),
         }))
     folium.GeoJson(
         _collection(feats), name="Corridors",
         style_function=lambda f: ({"color": "#D7191C", "weight": 6, "opacity": 0.95}
                                   if f["properties"]["blocked"] else
-                                  {"color": "#8A8A8A", "weight": 2.5, "opacity": 0.8}),
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+                                  {"color": "#8A8A8A", "weight": 3, "opacity": 0.85}),
+        interactive=False,
     ).add_to(m)
+    hit_layer(feats).add_to(m)
     nodes = [n for n in scenario.blockage.nodes if n in net_graph]
     if nodes:
         group = folium.FeatureGroup(name="Blocked places")

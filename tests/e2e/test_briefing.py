@@ -109,3 +109,28 @@ def test_scenario_link_on_the_corridors_page(guarded, app_url):
     frame.locator(".leaflet-interactive").first.wait_for(timeout=30_000, state="attached")
     assert page.get_by_text("no route left").count() >= 1
     guarded.assert_clean()
+
+
+def test_clicking_a_segment_on_the_scenario_map_blocks_it(browser, app_url):
+    guarded = ab.guarded_page(browser, {"width": 1400, "height": 1300})
+    page = guarded.page
+    page.goto(ab.page_url(app_url, "/corridors"))
+    ab.wait_ready(page)
+    frame = ab.map_frame(page)
+    frame.locator(".leaflet-interactive").first.wait_for(timeout=30_000, state="attached")
+    # the middle of a near-horizontal segment's (invisible, wide) hit line
+    point = frame.evaluate("""() => {
+      for (const e of document.querySelectorAll("path.leaflet-interactive[stroke='#000000']")) {
+        const r = e.getBoundingClientRect();
+        if (r.width > 60 && r.height < 20 && r.y > 0 && r.y < innerHeight - 40)
+          return [r.x + r.width / 2, r.y + r.height / 2];
+      } }""")
+    assert point, "no clickable corridor segment found on the scenario map"
+    box = page.locator(ab.MAP_IFRAME).first.bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.wait_for_function("() => location.search.includes('block=')", timeout=30_000)
+    ab.wait_ready(page)
+    assert "%3A" in page.url or ":" in page.url, page.url  # a 'corridor:seq' segment id
+    assert ab.map_frame(page).locator("path[stroke='#D7191C']").count() >= 1  # drawn in red
+    guarded.assert_clean()
+    guarded.context.close()

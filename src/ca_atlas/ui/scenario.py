@@ -30,6 +30,9 @@ def block_options(atlas: Atlas) -> dict[str, str]:
         options[row.name] = f"{model.NODE_KINDS.get(row.kind, row.kind)}: {row.name}"
     for rid, title in zip(atlas.risks["id"], atlas.risks["title"], strict=True):
         options[rid] = f"Risk note: {title}"
+    for seg in atlas.segments.itertuples():
+        options[f"{seg.corridor_id}:{int(seg.seq)}"] = (
+            f"Segment: {seg.corridor_name}: {seg.from_node} – {seg.to_node}")
     return options
 
 
@@ -121,3 +124,19 @@ def results_table(scenario: network.Scenario, atlas: Atlas) -> pd.DataFrame:
                 if c in statuses) or "",
         })
     return pd.DataFrame(rows)
+
+
+def clicked_segment(component_value: dict | None) -> str | None:
+    """The corridor segment ('corridor:seq') clicked on the scenario map since the last run."""
+    drawing = (component_value or {}).get("last_active_drawing") or {}
+    segment = (drawing.get("properties") or {}).get("segment")
+    previous = st.session_state.get("_last_clicked_segment")
+    st.session_state["_last_clicked_segment"] = segment
+    return str(segment) if segment and segment != previous else None
+
+
+def toggle_block(state: query.ViewState, blocks: list[str], segment: str) -> None:
+    """Block a clicked segment, or reopen it when it was blocked."""
+    new = [b for b in blocks if b != segment] if segment in blocks else [*blocks, segment]
+    set_view_state(state.with_params(block=new))
+    st.session_state.pop("_synced_block", None)
