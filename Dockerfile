@@ -23,6 +23,7 @@ COPY --from=build --chown=atlas:atlas /app/static ./static
 USER atlas
 ENV PATH=/venv/bin:$PATH \
     ATLAS_DATA_DIR=/app/data \
+    CA_ATLAS_VENDOR_DIR=/app/static/vendor \
     STREAMLIT_SERVER_PORT=8501 \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0
 EXPOSE 8501
