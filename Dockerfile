@@ -20,6 +20,7 @@ COPY --chown=atlas:atlas app_pages ./app_pages
 COPY --chown=atlas:atlas .streamlit ./.streamlit
 COPY --chown=atlas:atlas data ./data
 COPY --from=build --chown=atlas:atlas /app/static ./static
+COPY --chown=atlas:atlas static/favicon.png ./static/favicon.png
 USER atlas
 ENV PATH=/venv/bin:$PATH \
     ATLAS_DATA_DIR=/app/data \
