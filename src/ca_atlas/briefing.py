@@ -170,3 +170,8 @@ def _step(name: str, row: int, raw: Any, ids: Mapping[str, set[str]],
                 narrative=str(raw.get("narrative", "")).strip(), params=dict(params),
                 layers=layers, view=view, highlight=highlight, chart=chart, scenario=scenario,
                 sources=[dict(s) for s in sources if isinstance(s, Mapping)])
+
+
+def file_text(brief: Briefing) -> str:
+    """The briefing's file as reviewed in data/briefings/ (for download)."""
+    return Path(brief.path).read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import re
 import streamlit as st
 import yaml
 
-from .. import presentation, query, standalone
+from .. import briefing, presentation, query, standalone
 from ..catalog import Atlas
 
 _DRAFT = "_briefing_draft"
@@ -70,7 +70,6 @@ def briefing_downloads(atlas: Atlas, brief) -> None:
         data=lambda: presentation.export_briefing(atlas, brief).encode("utf-8"),
         file_name=f"{brief.id}.html", mime="text/html", on_click="ignore",
         icon=":material/download:", width="stretch")
-    with open(brief.path, encoding="utf-8") as fh:
-        cols[1].download_button("Download the briefing file (YAML)", fh.read(),
-                                file_name=f"{brief.id}.yaml", mime="application/x-yaml",
-                                on_click="ignore", width="stretch")
+    cols[1].download_button("Download the briefing file (YAML)", briefing.file_text(brief),
+                            file_name=f"{brief.id}.yaml", mime="application/x-yaml",
+                            on_click="ignore", width="stretch")
