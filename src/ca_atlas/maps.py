@@ -298,6 +298,22 @@ class MetricScale(MacroElement):
     """)
 
 
+class FitToFrame(MacroElement):
+    """Redraw when the map's frame changes size: Streamlit sizes the iframe after the map
+    is made, and Leaflet would otherwise draw only the area it first saw."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          const refit = () => map.invalidateSize({pan: false});
+          if (window.ResizeObserver) { new ResizeObserver(refit).observe(map.getContainer()); }
+          [150, 600, 1500].forEach((ms) => setTimeout(refit, ms));
+          window.addEventListener('resize', refit);
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
 class Legend(MacroElement):
     """A fixed legend box; its HTML is built from vocabularies (escaped all the same)."""
 
@@ -457,6 +473,7 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
         m.fit_bounds(view_bounds(atlas, state))
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
+    m.add_child(FitToFrame())
     folium.map.CustomPane(RING_PANE, z_index=650, pointer_events=False).add_to(m)
     basemap_layers(atlas, m, presenter=presenter)
     tile_layers(m, state.basemap)
@@ -497,6 +514,18 @@ def hit_layer(features: list[dict]) -> folium.GeoJson:
     )
 
 
+def _pair_bounds(net_graph, pair) -> list[list[float]] | None:
+    """The box around a pair's baseline and alternative routes, with a margin."""
+    if pair is None:
+        return None
+    shown = [n for r in (pair.baseline, pair.alternative) if r for n in r.nodes]
+    if not shown:
+        return None
+    lats = [net_graph.nodes[n]["lat"] for n in shown]
+    lons = [net_graph.nodes[n]["lon"] for n in shown]
+    return [[min(lats) - 1, min(lons) - 1.5], [max(lats) + 1, max(lons) + 1.5]]
+
+
 def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
                  height: int = 620) -> folium.Map:
     """Corridors in grey, what is blocked in red, a pair's baseline (dashed) and its
@@ -504,8 +533,9 @@ def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=3, height=height, zoom_snap=0.25, zoom_delta=0.5)
     m.options["max_zoom"] = 18
-    m.fit_bounds(BOUNDS)
+    m.fit_bounds(_pair_bounds(net_graph, pair) or BOUNDS)
     m.add_child(MetricScale())
+    m.add_child(FitToFrame())
     basemap_layers(atlas, m)
     blocked_corridors = scenario.blockage.corridors
     blocked_segments = scenario.blockage.segments
@@ -554,10 +584,6 @@ def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
                                         {"kind": "alternative",
                                          "tooltip": safe.text("Best alternative route")}))
         if lines:
-            shown = [n for r in (pair.baseline, pair.alternative) if r for n in r.nodes]
-            lats = [net_graph.nodes[n]["lat"] for n in shown]
-            lons = [net_graph.nodes[n]["lon"] for n in shown]
-            m.fit_bounds([[min(lats) - 1, min(lons) - 1.5], [max(lats) + 1, max(lons) + 1.5]])
             folium.GeoJson(
                 _collection(lines),
                 style_function=lambda f: (

@@ -78,7 +78,7 @@ def scenario_lines(result: network.Scenario) -> list[str]:
     """The pairs a scenario changes, as plain sentences."""
     return [f"{p.origin} → {p.destination}: {p.status}"
             + (f", +{p.extra_km:,.0f} km" if p.extra_km else "")
-            for p in result.pairs if p.status != "unaffected"]
+            for p in result.pairs if p.status in ("rerouted", "no route left")]
 
 
 def step_sources(atlas: Atlas, step: briefing.Step) -> list[dict]:

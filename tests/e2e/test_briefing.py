@@ -41,6 +41,7 @@ def test_presenter_mode_hides_chrome_and_keys_move_between_steps(browser, app_ur
             "t => document.querySelector('.atlas-present-title')?.innerText === t",
             arg=brief.steps[number - 1].title, timeout=30_000)
         ab.wait_ready(page)
+        page.wait_for_timeout(1200)  # let Leaflet finish its zoom animation
         page.screenshot(path=str(screenshots / f"present-720p-step{number:02d}.png"))
     assert f"step={len(brief.steps)}" in page.url
     guarded.assert_clean()

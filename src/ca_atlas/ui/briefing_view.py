@@ -46,7 +46,7 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
             # On a shared screen the subtitle goes under the chart and the legend takes its
             # place under the title.
             title, _, subtitle = fig.layout.title.text.partition("<br><sup>")
-            fig.update_layout(height=300, margin=dict(l=5, r=5, t=70, b=5),
+            fig.update_layout(height=310, margin=dict(l=5, r=5, t=95, b=5),
                               legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0,
                                           xanchor="left", font=dict(size=13)),
                               title=dict(text=title, font=dict(size=17)))
