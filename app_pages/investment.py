@@ -26,7 +26,7 @@ cols[1].metric("With a known amount", head.with_amount)
 cols[2].metric("Sum of chosen figures", usd_text(float(projects["amount_usd"].sum())))
 cols[3].metric("Countries", head.countries)
 cols[4].metric("Sectors", head.sectors)
-st.caption(caption + " Select bars (click, or drag a box) to narrow the filters.")
+st.caption(caption + " Click a bar to narrow the filters to it (the chart toolbar also has a box select).")
 
 left, right = st.columns(2)
 with left:

@@ -23,8 +23,10 @@ def _layout(fig: go.Figure, title: str, subtitle: str, presenter: bool = False) 
         template="plotly_white",
         margin=dict(l=10, r=10, t=80, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
+        # No drag mode: Streamlit then lets a click select a bar (with a select drag mode
+        # only a box drawn with the toolbar's tool would); the toolbar still offers box select.
         clickmode="event+select",
-        dragmode="select",
+        dragmode=False,
         height=440,
     )
     return fig

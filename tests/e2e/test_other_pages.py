@@ -96,3 +96,26 @@ def test_every_page_in_the_navigation_renders_offline(guarded, app_url, screensh
             f"{href} shows an error: "
             f"{page.get_by_test_id('stAlertContentError').first.inner_text()}")
     guarded.assert_clean()
+
+
+def test_selecting_a_bar_narrows_the_filters(guarded, app_url):
+    page = guarded.page
+    page.set_viewport_size({"width": 1600, "height": 2600})  # every chart on screen at once
+    page.goto(ab.page_url(app_url, "/investment"))
+    ab.wait_ready(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5",
+                           timeout=30_000)
+    # the country-by-sector chart (the first after the summit panel's); Plotly takes clicks
+    # on its drag layer, so click where a bar is drawn, as a person would
+    chart = page.locator(".js-plotly-plot").nth(1)
+    bars = chart.locator(".trace.bars .point path")
+    box = max((bars.nth(i).bounding_box() for i in range(bars.count())),
+              key=lambda b: b["height"] if b else 0)
+    assert box and box["height"] > 10, box
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => location.search.includes('country=')", timeout=30_000)
+    ab.wait_ready(page)
+    assert "sector=" in page.url, page.url
+    selected = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    assert "All five" not in selected.inner_text()
+    guarded.assert_clean()
