@@ -51,26 +51,25 @@ def configure_assets() -> None:
     assets.configure_assets(os.environ.get("ATLAS_ASSETS", "local"))
 
 
+def _current_params() -> dict[str, list[str]]:
+    """The URL's query parameters, every value of each."""
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
 def view_state() -> tuple[query.ViewState, list[str]]:
-    params = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
-    return query.from_params(params)
+    return query.from_params(_current_params())
 
 
 def set_view_state(state: query.ViewState) -> None:
     """Write ``state`` to the URL when it differs from what the URL says."""
     params = state.to_params()
-    current = {key: st.query_params.get_all(key) for key in st.query_params.keys()}
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
-    if normalised != current:
+    if normalised != _current_params():
         st.query_params.from_dict(params)
 
 
 #: Parameters that follow the user from page to page: the filters and presenter mode.
 CARRIED = query.OWN_PARAMS - {"project"} | {"present", "contrast"}
-
-
-def _current_params() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
 
 
 def carry_view_across_pages(page_id: str) -> None:
