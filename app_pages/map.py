@@ -10,19 +10,26 @@ from ca_atlas.ui import briefing_draft, details, page, state
 ctx = page.start("map")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
-st.markdown("### Central Asia Investment Atlas")
 head = summaries.headline(view.projects)
-cols = st.columns(4)
-cols[0].metric("Projects shown", f"{head.projects} of {len(atlas.projects)}")
-cols[1].metric("Known amounts, summed", usd_text(head.total_usd),
-               help=summaries.measure_caption(view.projects))
-cols[2].metric("Corridors", len(view.corridors))
-cols[3].metric("Risk notes", len(view.risks))
+if ctx.presenting:  # one line of figures, so the map fits a 1280x720 shared screen
+    st.html(f'<p class="atlas-present-title">Central Asia Investment Atlas</p>'
+            f'<p class="atlas-present-caption">{head.projects} of {len(atlas.projects)} projects'
+            f" · {usd_text(head.total_usd)} in known amounts (mixed kinds) · "
+            f"{len(view.corridors)} corridors · {len(view.risks)} risk notes</p>")
+else:
+    st.markdown("### Central Asia Investment Atlas")
+    cols = st.columns(4)
+    cols[0].metric("Projects shown", f"{head.projects} of {len(atlas.projects)}")
+    cols[1].metric("Known amounts, summed", usd_text(head.total_usd),
+                   help=summaries.measure_caption(view.projects))
+    cols[2].metric("Corridors", len(view.corridors))
+    cols[3].metric("Risk notes", len(view.risks))
 
+height = 520 if ctx.presenting else 680
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    m = maps.build_map(atlas, view, view_state, height=680)
-    out = st_folium(m, key="atlas-map", height=680, use_container_width=True,
+    m = maps.build_map(atlas, view, view_state, height=height, presenter=ctx.presenting)
+    out = st_folium(m, key="atlas-map", height=height, use_container_width=True,
                     returned_objects=["last_active_drawing"])
     clicked = details.clicked_project(out)
     if clicked and clicked != view_state.project:

@@ -95,7 +95,10 @@ def toggle(state: query.ViewState) -> None:
 
 
 def exit_button(state: query.ViewState) -> None:
-    """The way out of presenter mode (Escape presses it)."""
+    """The way out of presenter mode (Escape presses it), small, in the bottom corner."""
+    st.html("<style>.st-key-present-exit {position: fixed; right: 1rem; bottom: 0.4rem; "
+            "z-index: 1000; opacity: 0.55;} .st-key-present-exit button p "
+            "{font-size: 0.7rem !important;}</style>")
     st.button("Exit presenter mode (Esc)", key="present-exit", on_click=_set,
               args=(state, False), type="tertiary")
     keyboard()
