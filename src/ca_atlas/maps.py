@@ -253,24 +253,22 @@ def project_layer(view: View, selected: str | None = None,
         )
         target.add_to(group)
     scale = 1.25 if presenter else 1.0
+    # Styled in the browser from each feature's sector and radius: a style computed in
+    # Python per feature makes folium ship a lookup table as large as the data.
+    palette = safe.js_value(model.SECTOR_COLORS)
     folium.GeoJson(
         _collection(features),
-        marker=folium.CircleMarker(radius=6),
-        style_function=lambda f: {
-            "radius": f["properties"]["radius"] * scale,
-            "color": "#FFFFFF" if f["properties"]["known"] else
-                     model.SECTOR_COLORS[f["properties"]["sector"]],
-            "weight": 1.5,
-            "fill": True,  # folium.CircleMarker() defaults to fill=False: no fill drawn
-            "fillColor": model.SECTOR_COLORS[f["properties"]["sector"]],
-            "fillOpacity": 0.9 if f["properties"]["known"] else 0.35,
-        },
+        marker=folium.CircleMarker(radius=6, fill=True, weight=1.5),
         highlight_function=lambda f: {"weight": 4, "color": "#000000"},
-        # Bound on each circle: a GeoJsonTooltip on a layer inside a marker cluster has no
-        # map of its own and throws on every hover. The text is escaped (safe.text).
+        # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
+        # cluster has no map of its own and throws on every hover. The text is escaped.
         on_each_feature=JsCode(
             "function (feature, layer) {"
-            " layer.bindTooltip(feature.properties.tooltip, {sticky: true}); }"),
+            f" const colors = {palette}; const p = feature.properties;"
+            " const fill = colors[p.sector] || '#777777';"
+            f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
+            "  color: p.known ? '#FFFFFF' : fill, fillOpacity: p.known ? 0.9 : 0.35});"
+            " layer.bindTooltip(p.tooltip, {sticky: true}); }"),
     ).add_to(target)
     if selected:
         chosen = view.projects[view.projects["id"] == selected]
