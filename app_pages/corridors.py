@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ca_atlas import maps, network
+from ca_atlas import maps, network, safe
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import page, scenario
 
@@ -15,10 +15,11 @@ blocks, weight, custom, planned = scenario.controls(atlas, view_state)
 pairs = [*network.PRESETS, *([custom] if custom else [])]
 result = network.run_scenario(atlas, blocks, pairs, weight=weight, include_planned=planned)
 for unknown in result.unknown_ids:
-    st.warning(f"Nothing in the network is called {unknown!r}; it was not blocked.")
+    st.warning(f"Nothing in the network is called {safe.markdown(repr(unknown))}; "
+               "it was not blocked.")
 
 table = scenario.results_table(result, atlas)
-labels = [f"{p.origin} → {p.destination}" for p in result.pairs]
+labels = [safe.markdown(f"{p.origin} → {p.destination}") for p in result.pairs]
 default = len(labels) - 1 if custom else next(
     (i for i, p in enumerate(result.pairs) if p.status in ("rerouted", "no route left")), 0)
 map_col, side = st.columns([3, 1], gap="medium")
@@ -32,7 +33,7 @@ with side:
         st.metric("Extra time", f"{pair.extra_days:,.1f} days")
     elif pair.alternative is not None and pair.alternative.untimed_legs:
         st.caption("Time not shown: no sourced speed for "
-                   + ", ".join(pair.alternative.untimed_legs) + ".")
+                   + safe.markdown(", ".join(pair.alternative.untimed_legs)) + ".")
 with map_col:
     m = maps.scenario_map(atlas, view, result, result.graph, pair)
     out = st_folium(m, key="scenario-map", height=620, use_container_width=True,

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from ca_atlas import changes, model, quality
+from ca_atlas import changes, model, quality, safe
 from ca_atlas.model import DatasetError
 from ca_atlas.ui import page
 
@@ -61,7 +61,7 @@ if since.strip():
     try:
         diff = changes.compare(changes.load_earlier(since.strip()), atlas, since.strip())
     except (ValueError, DatasetError) as exc:
-        st.error(f"Cannot read that version: {exc}")
+        st.error(f"Cannot read that version: {safe.markdown(exc)}")
     else:
         st.dataframe(diff.totals, hide_index=True, width="stretch")
         st.markdown(f"**{len(diff.added)} added**, **{diff.changed['id'].nunique()} changed**, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import model
+from . import model, safe
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=14, color="#1b1b1b")
 
@@ -64,9 +64,13 @@ def top_investors_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figur
         return _empty(title, presenter)
     data = data.iloc[::-1]
     colors = ["#BC002D" if c == model.JAPAN else "#5B7083" for c in data["country"]]
+    # Plotly reads labels as a little HTML: investor names from the data are escaped.
+    names = [safe.text(n) for n in data["name"]]
     fig = go.Figure(go.Bar(
-        x=data["usd"], y=data["name"], orientation="h", marker_color=colors,
-        customdata=list(zip(data["name"], data["country_name"], data["projects"], strict=True)),
+        x=data["usd"], y=names, orientation="h", marker_color=colors,
+        # customdata: [shown name, country, projects, the name as recorded (for filtering)]
+        customdata=list(zip(names, data["country_name"], data["projects"], data["name"],
+                            strict=True)),
         hovertemplate="%{customdata[0]} (%{customdata[1]})<br>US$ %{x:,.0f}"
                       "<br>%{customdata[2]} project(s)<extra></extra>",
     ))

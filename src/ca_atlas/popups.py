@@ -139,3 +139,10 @@ def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None 
         f"<b>Investors</b><ul>{investors}</ul>{note}"
         f"<b>Sources</b>{sources_html(p['sources'])}</div>"
     )
+
+
+def citation(record: Mapping[str, Any], version: str, viewed: str) -> str:
+    """A plain-text citation of a record: the atlas, its dataset version and the record."""
+    return (f"Central Asia Investment Atlas, dataset version {version}, project "
+            f"\"{record['name']}\" (id {record['id']}), viewed {viewed}; figures as reported "
+            f"by the sources listed with the record.")

@@ -61,3 +61,16 @@ def js_value(value: Any) -> str:
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         encoded = encoded.replace(char, escape)
     return encoded
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$&:")
+
+
+def markdown(value: Any) -> str:
+    """``value`` as literal text inside Streamlit Markdown (st.markdown, st.caption, st.toast,
+    st.warning, radio labels): every character Markdown or its HTML, link, image or LaTeX
+    syntax could act on is backslash-escaped, so ``![x](http://...)`` stays text and fetches
+    nothing."""
+    if value is None:
+        return ""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(value))

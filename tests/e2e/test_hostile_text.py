@@ -122,3 +122,16 @@ def test_hostile_text_is_shown_literally_and_never_runs(guarded, hostile_app, sc
     guarded.checked = True  # page problems are reported here, with the display ones
     wrong = shown_wrong + guarded.problems()
     assert not wrong, "hostile text did not run, but:\n" + "\n".join(wrong)
+
+
+def test_markdown_in_a_link_is_shown_as_text(guarded, app_url):
+    """A link can carry text into Markdown (warnings, toasts): an image there would be
+    fetched from anywhere. It must stay text, so the guard sees no request off localhost."""
+    page = guarded.page
+    evil = "![x](http://evil.example/pixel.png)"
+    page.goto(ab.page_url(app_url, "/corridors", {"block": evil, "country": evil}))
+    ab.wait_ready(page)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("evil.example", exact=False).count() >= 1  # shown, as text
+    assert page.locator("img[src*='evil.example']").count() == 0
+    guarded.assert_clean()

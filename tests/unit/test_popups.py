@@ -35,3 +35,9 @@ def test_usd_text():
     assert popups.usd_text(float("nan")) == "unknown"
     assert popups.usd_text(2.5e9) == "$2.50bn"
     assert popups.usd_text(24.34e6) == "$24.3m"
+
+
+def test_citation_names_version_record_and_date(mini_atlas):
+    text = popups.citation(record(mini_atlas, "kg-naryn-bridge"), "abc123", "2026-11-29")
+    assert text.startswith("Central Asia Investment Atlas, dataset version abc123, project ")
+    assert "(id kg-naryn-bridge), viewed 2026-11-29" in text

@@ -72,3 +72,16 @@ def test_js_value_round_trips_and_cannot_close_the_script(value):
     out = safe.js_value(value)
     assert "</" not in out and "<" not in out and "`" not in out and "$" not in out
     assert json.loads(out) == value
+
+
+@pytest.mark.parametrize("value", [
+    "![pwned](http://evil.example/x.png)", "[click](javascript:alert(1))", "<img src=x>",
+    "$x^2$", "**bold** _it_ `code` # head", "a|b", "1. item",
+])
+def test_markdown_escapes_every_active_character(value):
+    out = safe.markdown(value)
+    # every special character is preceded by a backslash
+    for i, ch in enumerate(out):
+        if ch in "![]()<>$*_`#|" and (i == 0 or out[i - 1] != "\\"):
+            raise AssertionError(f"{ch!r} unescaped at {i} in {out!r}")
+    assert out.replace("\\", "") == value.replace("\\", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import briefing, popups, presentation, query
+from .. import briefing, popups, presentation, query, safe
 from ..catalog import Atlas
 from .state import set_view_state
 
@@ -36,9 +36,9 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
         st_folium(m, key=f"brief-map-{brief.id}-{step.id}", height=height,
                   use_container_width=True, returned_objects=[])
     with text_col:
-        st.markdown(popups.safe.text(step.narrative))
+        st.markdown(safe.markdown(step.narrative))
         if step.changes_since:
-            st.markdown("\n".join(f"- {popups.safe.text(line)}"
+            st.markdown("\n".join(f"- {safe.markdown(line)}"
                                    for line in presentation.changes_lines(atlas,
                                                                           step.changes_since)))
         fig = presentation.step_chart(atlas, step, view, presenter=True)
@@ -58,7 +58,7 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
                 st.caption(subtitle.removesuffix("</sup>"))
         if result is not None:
             rows = presentation.scenario_lines(result)
-            st.markdown("\n".join(f"- {popups.safe.text(r)}" for r in rows) or
+            st.markdown("\n".join(f"- {safe.markdown(r)}" for r in rows) or
                         "Every preset route is unaffected.")
     sources = presentation.step_sources(atlas, step)
     if sources:

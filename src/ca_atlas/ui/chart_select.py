@@ -43,8 +43,8 @@ def narrowed(chart: str, points: list[dict], state: query.ViewState) -> query.Vi
         return state.with_(year_min=min(years), year_max=max(years))
     if chart == "by_status":
         return state.with_(statuses=tuple(dict.fromkeys(first)))
-    if chart == "top_investors":
-        return state.with_(investors=tuple(dict.fromkeys(first)))
+    if chart == "top_investors":  # the last item is the name as recorded, not escaped
+        return state.with_(investors=tuple(dict.fromkeys(d[-1] for d in data)))
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from .. import popups, query
@@ -51,6 +53,10 @@ def render_selected(atlas: Atlas, view: query.View, state: query.ViewState) -> N
         st.info("This project is outside the current filters.")
     names = dict(zip(atlas.corridors["id"], atlas.corridors["name"], strict=True))
     st.html(_CSS + popups.project_html(record, names))
+    # st.html with escaped text: a caption would read the record's name as Markdown.
+    st.html('<p style="color:#666;font-size:0.85rem">Cite as: '
+            + popups.safe.text(popups.citation(record, atlas.version, date.today().isoformat()))
+            + " The address bar links to this record.</p>")
     if st.button("Clear selection", key="clear-project"):
         set_view_state(state.with_(project=None))
         st.rerun()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import query
+from .. import query, safe
 from ..catalog import Atlas
 from . import presenter, sidebar, state
 
@@ -36,7 +36,7 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
         st.stop()
     view_state, notes = state.view_state()
     for note in notes:
-        st.toast(f"Link: {note}", icon="ℹ️")
+        st.toast(f"Link: {safe.markdown(note)}", icon="ℹ️")
     presenting = presenter.active(view_state)
     if presenting:
         presenter.chrome(high_contrast=view_state.param("contrast") == "high")

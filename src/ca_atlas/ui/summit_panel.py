@@ -46,7 +46,7 @@ def render(atlas: Atlas) -> None:
         st.plotly_chart(charts.summit_chart(target.get("usd_reported") if target else None,
                                             tracked["by_measure"]),
                         width="stretch", key="summit-chart")
-        st.caption(ledger.note)
+        st.caption(safe.markdown(ledger.note))
     with right, st.expander("Counts, priorities and initiatives, with sources"):
         rows = []
         for c in ledger.counts:
