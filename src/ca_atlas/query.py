@@ -8,7 +8,7 @@ saying which), and :func:`apply` narrows an :class:`~ca_atlas.catalog.Atlas` to 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -64,12 +64,6 @@ class ViewState:
             else:
                 extra[key] = (value,) if isinstance(value, str) else tuple(value)
         return replace(self, extra=extra)
-
-    @property
-    def is_filtered(self) -> bool:
-        default = ViewState()
-        return any(getattr(self, f.name) != getattr(default, f.name)
-                   for f in fields(self) if f.name not in ("project", "layers", "basemap", "extra"))
 
     def to_params(self) -> dict[str, str | list[str]]:
         """Query parameters for this view; only what differs from the default."""
