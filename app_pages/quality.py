@@ -6,7 +6,7 @@ import streamlit as st
 
 from ca_atlas import changes, model, quality, safe
 from ca_atlas.model import DatasetError
-from ca_atlas.ui import page
+from ca_atlas.ui import page, state
 
 ctx = page.start("quality")
 atlas = ctx.atlas
@@ -55,19 +55,28 @@ if atlas.warnings:
         st.text(str(w))
 
 st.markdown("#### What changed")
-since = st.text_input("Compare with an earlier version: a git revision (HEAD~5, a tag) or a "
-                      "dataset directory", key="changes-since", placeholder="e.g. HEAD~5")
-if since.strip():
-    try:
-        diff = changes.compare(changes.load_earlier(since.strip()), atlas, since.strip())
-    except (ValueError, DatasetError) as exc:
-        st.error(f"Cannot read that version: {safe.markdown(exc)}")
-    else:
-        st.dataframe(diff.totals, hide_index=True, width="stretch")
-        st.markdown(f"**{len(diff.added)} added**, **{diff.changed['id'].nunique()} changed**, "
-                    f"**{len(diff.removed)} removed**")
-        for label, frame in (("Added", diff.added), ("Changed", diff.changed),
-                             ("Removed", diff.removed)):
-            if len(frame):
-                st.caption(label)
-                st.dataframe(frame, hide_index=True, width="stretch")
+recorded = state.dataset_versions()
+if not recorded:
+    st.caption("The dataset on this server has no recorded versions (its directory is not "
+               "in a git repository), so there is nothing to compare with. From a shell, "
+               "`ca-atlas changes --since DIR` compares with another dataset directory.")
+else:
+    labels = {v.commit: v.label for v in recorded}
+    since = st.selectbox("Compare with an earlier version of the dataset", [None, *labels],
+                         format_func=lambda c: "—" if c is None else labels[c],
+                         key="changes-since",
+                         help="Tags and the latest commits that changed the dataset.")
+    if since:
+        try:
+            diff = changes.compare(state.earlier_atlas(since), atlas, labels[since])
+        except (ValueError, DatasetError) as exc:
+            st.error(f"Cannot read that version: {safe.markdown(exc)}")
+        else:
+            st.dataframe(diff.totals, hide_index=True, width="stretch")
+            st.markdown(f"**{len(diff.added)} added**, **{diff.changed['id'].nunique()} "
+                        f"changed**, **{len(diff.removed)} removed**")
+            for label, frame in (("Added", diff.added), ("Changed", diff.changed),
+                                 ("Removed", diff.removed)):
+                if len(frame):
+                    st.caption(label)
+                    st.dataframe(frame, hide_index=True, width="stretch")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import assets, catalog, query
+from .. import assets, catalog, changes, query
 from ..catalog import Atlas
 from ..model import DatasetError
 
@@ -22,6 +22,24 @@ _LAST_GOOD: dict[str, Atlas] = {}
 def _load(data_dir: str, version: str) -> Atlas:
     """One validated atlas per (directory, content version); shared and read-only."""
     return catalog.load(data_dir)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def dataset_versions() -> list[changes.Version]:
+    """The dataset's recorded versions (a closed list: visitors pick, never type)."""
+    return changes.versions(data_dir())
+
+
+@st.cache_resource(show_spinner="Loading the earlier version…", max_entries=4)
+def _earlier(directory: str, commit: str) -> Atlas:
+    return changes.load_revision(commit, directory)
+
+
+def earlier_atlas(commit: str) -> Atlas:
+    """The dataset at one of :func:`dataset_versions` (a commit's content never changes)."""
+    if commit not in {v.commit for v in dataset_versions()}:
+        raise ValueError("not one of the dataset's recorded versions")
+    return _earlier(str(data_dir()), commit)
 
 
 def data_dir() -> Path:
@@ -89,7 +107,9 @@ def remember_view() -> None:
 def show_dataset_error(error: DatasetError, serving_last_good: bool) -> None:
     """Tell the user which file, record and field is wrong, and what is being served."""
     errors = [p for p in error.problems if p.level == "error"]
-    head = (f"The dataset in `{data_dir()}` failed validation ({len(errors)} error(s)). "
+    # Problems name files relative to the dataset directory; the server's own paths are
+    # not shown to visitors (the operator runs `ca-atlas validate` for the full report).
+    head = (f"The dataset failed validation ({len(errors)} error(s)). "
             + ("The atlas keeps showing the last version that passed."
                if serving_last_good else "There is no earlier good version to show."))
     with st.expander(head, expanded=not serving_last_good, icon="⚠️"):
