@@ -142,15 +142,20 @@ def _briefing_list(args: argparse.Namespace) -> int:
 def _briefing_export(args: argparse.Namespace) -> int:
     from . import assets, presentation
 
+    out = Path(args.out)
+    if not args.out.strip() or out.is_dir() or not out.parent.is_dir():
+        print(f"--out {args.out!r}: give the path of an HTML file to write, in a directory "
+              "that exists", file=sys.stderr)
+        return 2
     atlas = _load(args)
     assets.configure_assets("local")
     try:
-        out = presentation.write_briefing(atlas, args.name, Path(args.out))
+        out = presentation.write_briefing(atlas, args.name, out)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
-        print(f"cannot export: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"cannot export to {args.out!r}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB): opens from disk with no network")
     return 0
@@ -161,7 +166,7 @@ def _changes(args: argparse.Namespace) -> int:
 
     atlas = _load(args)
     try:
-        earlier = changes.load_earlier(args.since)
+        earlier = changes.load_earlier(args.since, atlas.source_dir, allow_directory=True)
     except (ValueError, DatasetError) as exc:
         print(f"cannot read the earlier version: {exc}", file=sys.stderr)
         return 1
@@ -188,6 +193,22 @@ def _changes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _distance_km(text: str) -> float:
+    """A distance for ``--within-km``: a finite number of kilometres from 0 to 5,000."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of kilometres") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_WITHIN_KM:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a distance from 0 to "
+                                         f"{MAX_WITHIN_KM:,} km")
+    return value
+
+
+#: The farthest "near a risk / a blocked place" distance either command accepts.
+MAX_WITHIN_KM = 5000
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ca-atlas", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.add_argument("--from", dest="origin", metavar="NODE")
     scenario.add_argument("--to", dest="destination", metavar="NODE")
     scenario.add_argument("--by", choices=["length_km", "time_h"], default="length_km")
-    scenario.add_argument("--within-km", type=float, default=50.0,
+    scenario.add_argument("--within-km", type=_distance_km, default=50.0,
                           help="projects this close to a blocked place depend on it")
     scenario.add_argument("--include-planned", action="store_true",
                           help="let routes use planned and under-construction corridors")
@@ -212,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     scenario.set_defaults(func=_scenario)
 
     exp = sub.add_parser("exposure", help="investment near each risk note")
-    exp.add_argument("--within-km", type=float, default=0.0)
+    exp.add_argument("--within-km", type=_distance_km, default=0.0,
+                     help="count projects this close to a risk's area (km, 0 to 5000)")
     exp.add_argument("--json", action="store_true")
     exp.add_argument("--data", help="dataset directory")
     exp.set_defaults(func=_exposure)
