@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ca_atlas import query
 from ca_atlas.ui import briefing_draft, briefing_view, page, presenter
 from ca_atlas.ui.state import set_view_state
 
@@ -15,8 +16,7 @@ if not briefings:
 chosen = view_state.param("briefing")
 brief = briefings.get(chosen) or next(iter(briefings.values()))
 raw_step = view_state.param("step") or "1"
-number = int(raw_step) if raw_step.isdigit() else 1
-number = min(max(number, 1), len(brief.steps))
+number = query.whole_number(raw_step, 1, len(brief.steps)) or 1
 if (chosen, raw_step) != (brief.id, str(number)):
     set_view_state(view_state.with_params(briefing=brief.id, step=str(number)))
     view_state = view_state.with_params(briefing=brief.id, step=str(number))

@@ -12,8 +12,7 @@ ctx = page.start("risks")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Risks: the register and the investment exposed")
-raw = view_state.param("within")
-within = int(raw) if raw and raw.isdigit() and int(raw) <= 500 else 0
+within = query.whole_number(view_state.param("within"), 0, 500) or 0
 within = st.slider("Count a project as exposed within this distance of a risk's area (km)",
                    0, 500, within, step=10, key=f"within-{within}")
 set_view_state(view_state.with_params(within=str(within) if within else None))

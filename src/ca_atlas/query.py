@@ -7,9 +7,11 @@ saying which), and :func:`apply` narrows an :class:`~ca_atlas.catalog.Atlas` to 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 import geopandas as gpd
 import pandas as pd
@@ -97,9 +99,65 @@ class ViewState:
         return params
 
 
+def query_string(state: ViewState) -> str:
+    """The view as a link's query string (repeated parameters for several values)."""
+    return urlencode(state.to_params(), doseq=True)
+
+
 #: Query parameter names owned by the view state; anything else is kept in ``extra``.
 OWN_PARAMS = {"country", "sector", "investor", "inv_country", "status", "year_min",
               "year_max", "usd_min", "usd_max", "q", "japan", "project", "layers", "basemap"}
+
+#: The other pages' parameters, and what each may hold. A link is read here, bounded in
+#: size; each page then checks the value against its closed set before using it:
+EXTRA_PARAMS = {
+    "block": "corridor ids, 'corridor:seq' segments, place names or risk note ids "
+             "(Corridors page: kept only if the network has them)",
+    "from": "a place name in the corridor network (Corridors page)",
+    "to": "a place name in the corridor network (Corridors page)",
+    "by": "length_km or time_h (Corridors page)",
+    "planned": "1: count planned corridors (Corridors page)",
+    "measures": "amount measures, comma-separated, or 'none' (Investment page)",
+    "within": "a whole number of km, 0 to 500 (Risks page)",
+    "briefing": "a briefing id among the loaded briefings (Briefings page)",
+    "step": "a step number of that briefing (Briefings page)",
+    "present": "1: presenter mode (every page)",
+    "contrast": "high: high-contrast presenter mode (every page)",
+}
+
+#: Bounds on what a link may carry; past them the rest is ignored, with one notice.
+MAX_PARAMS = 40        # distinct parameter names
+MAX_VALUES = 100       # values of one parameter (repeated, or comma-separated)
+MAX_VALUE_CHARS = 1000  # characters in one value (a comma-separated list of codes fits)
+
+
+def _clean(value: str) -> bool:
+    """A value a link may carry: short, and no control characters (NUL, newlines ...)."""
+    return len(value) <= MAX_VALUE_CHARS and value.isprintable()
+
+
+def whole_number(text: str | None, lowest: int, highest: int) -> int | None:
+    """``text`` as a whole number from ``lowest`` to ``highest``, else None.
+
+    Only ASCII digits count: ``str.isdigit`` also accepts '²', which ``int`` refuses, and
+    a 5,000-digit value never reaches ``int``."""
+    if text is None or not (0 < len(text) <= 9) or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if lowest <= value <= highest else None
+
+
+def notice(notes: list[str]) -> str | None:
+    """One sentence for everything a link had that was ignored (one notice, not one each)."""
+    if not notes:
+        return None
+    head = "; ".join(notes[:3])
+    more = f"; and {len(notes) - 3:,} more" if len(notes) > 3 else ""
+    return f"Part of this link was ignored: {head}{more}."
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 30 else value[:30] + "…")
 
 
 def _number_text(value: float) -> str:
@@ -121,6 +179,7 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
     Unknown codes and malformed numbers are dropped, never guessed.
     """
     notes: list[str] = []
+    params = _bounded(params, notes)
 
     def pick(key: str, vocabulary: Mapping[str, str]) -> tuple[str, ...]:
         out = []
@@ -133,7 +192,7 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
                     if part not in out:
                         out.append(part)
                 else:
-                    notes.append(f"ignored {key}={part!r}: not a known value")
+                    notes.append(f"{key}={_shown(part)} is not a known value")
         return tuple(out)
 
     def last(key: str) -> str | None:
@@ -144,11 +203,10 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
         raw = last(key)
         if raw is None:
             return None
-        try:
-            return int(raw)
-        except ValueError:
-            notes.append(f"ignored {key}={raw!r}: not a whole number")
-            return None
+        value = whole_number(raw, 0, 9999)
+        if value is None:
+            notes.append(f"{key}={_shown(raw)} is not a year")
+        return value
 
     def number(key: str) -> float | None:
         raw = last(key)
@@ -157,10 +215,10 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
         try:
             value = float(raw)
         except ValueError:
-            notes.append(f"ignored {key}={raw!r}: not a number")
+            notes.append(f"{key}={_shown(raw)} is not a number")
             return None
-        if value != value or value < 0:
-            notes.append(f"ignored {key}={raw!r}: must be zero or more")
+        if not math.isfinite(value) or value < 0:
+            notes.append(f"{key}={_shown(raw)} must be a number, zero or more")
             return None
         return value
 
@@ -173,7 +231,7 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
         layers = pick("layers", {name: name for name in LAYERS})
     basemap = last("basemap") or "offline"
     if basemap not in BASEMAPS:
-        notes.append(f"ignored basemap={basemap!r}: not a known basemap")
+        notes.append(f"basemap={_shown(basemap)} is not a known basemap")
         basemap = "offline"
     investors = tuple(dict.fromkeys(v.strip() for v in _as_list(params.get("investor"))
                                     if v.strip()))
@@ -196,6 +254,29 @@ def from_params(params: Mapping[str, str | Iterable[str]]) -> tuple[ViewState, l
                if k not in OWN_PARAMS and _as_list(params[k])},
     )
     return state, notes
+
+
+def _bounded(params: Mapping[str, str | Iterable[str]], notes: list[str]
+             ) -> dict[str, list[str]]:
+    """The link's parameters the atlas knows, each within :data:`MAX_VALUES` values of at
+    most :data:`MAX_VALUE_CHARS` printable characters; what is dropped is noted."""
+    out: dict[str, list[str]] = {}
+    for key in list(params)[:MAX_PARAMS]:
+        if key not in OWN_PARAMS and key not in EXTRA_PARAMS:
+            notes.append(f"{_shown(str(key))} is not a parameter of the atlas")
+            continue
+        values = _as_list(params[key])
+        kept = [v for v in values if _clean(v)]
+        if len(kept) < len(values):
+            notes.append(f"{len(values) - len(kept)} value(s) of {key} too long or with "
+                         "control characters")
+        if sum(v.count(",") + 1 for v in kept) > MAX_VALUES:
+            notes.append(f"{key} has more than {MAX_VALUES} values; it was ignored")
+            continue
+        out[key] = kept
+    if len(params) > MAX_PARAMS:
+        notes.append(f"{len(params) - MAX_PARAMS} parameter(s) past the first {MAX_PARAMS}")
+    return out
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ def test_bad_steps_are_reported(tmp_path):
     expected = [
         "record 1 (id a), field 'highlight.projects[0]': no project has the id 'nope'",
         "record 2 (id b), field 'chart'",
-        "record 2 (id b), field 'params': ignored country='XXX'",
+        "record 2 (id b), field 'params': country='XXX' is not a known value",
         "record 3 (id c), field 'title': is required text",
         "record 3 (id c), field 'scenario.block[0]': nothing in the network is called 'Atlantis'",
         "record 3 (id c), field 'view'",

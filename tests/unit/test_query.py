@@ -97,3 +97,21 @@ def test_other_pages_parameters_keep_every_value():
     changed = state.with_params(block=["Dostyk"], by=None)
     assert changed.to_params() == {"block": "Dostyk"}
     assert query.from_params(changed.to_params())[0] == changed
+
+
+def test_a_link_is_bounded_and_summarised_in_one_notice():
+    params = {"country": ",".join(["a"] * 200), "sector": "power,zz", "zzz": "1",
+              "q": "x" * 100_000, "step": "\x00"}
+    state, notes = query.from_params(params)
+    assert state.countries == () and state.sectors == ("power",) and state.search == ""
+    assert "step" not in state.extra and "zzz" not in state.extra
+    text = query.notice(notes)
+    assert text.startswith("Part of this link was ignored: country has more than 100 values")
+    assert text.endswith("more.") and len(text) < 400
+    assert query.notice([]) is None
+
+
+def test_whole_numbers_are_ascii_and_in_range():
+    assert query.whole_number("12", 1, 20) == 12
+    for bad in ("²", "9" * 5000, "-1", "21", "", None, "1.5", "١"):
+        assert query.whole_number(bad, 1, 20) is None, bad

@@ -35,8 +35,9 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
     if atlas is None:
         st.stop()
     view_state, notes = state.view_state()
-    for note in notes:
-        st.toast(f"Link: {safe.markdown(note)}", icon="ℹ️")
+    summary = query.notice(notes)
+    if summary:
+        st.toast(safe.markdown(summary), icon="ℹ️")
     presenting = presenter.active(view_state)
     if presenting:
         presenter.chrome(high_contrast=view_state.param("contrast") == "high")
