@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -23,6 +24,10 @@ COLUMNS = [
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+#: Characters an XLSX cell cannot hold (openpyxl refuses them): control characters.
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def neutralise(value):
@@ -51,12 +56,19 @@ def table(projects: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _safe_table(projects: pd.DataFrame) -> pd.DataFrame:
+def _safe_table(projects: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
     frame = table(projects)
     for col in frame.columns:
         if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].map(neutralise)
+            frame[col] = frame[col].map(_xlsx_cell if xlsx else neutralise)
     return frame
+
+
+def _xlsx_cell(value):
+    """A text cell for XLSX: no control characters, and never a formula."""
+    if isinstance(value, str):
+        value = _NOT_IN_XLSX.sub("", value)
+    return neutralise(value)
 
 
 def to_csv(projects: pd.DataFrame) -> bytes:
@@ -64,6 +76,8 @@ def to_csv(projects: pd.DataFrame) -> bytes:
 
 
 def to_xlsx(projects: pd.DataFrame, version: str, filters: str) -> bytes:
+    """The projects sheet and an "about" sheet: dataset version, export time and the
+    filters (a link's query string, from a visitor: neutralised like the data cells)."""
     buffer = io.BytesIO()
     about = pd.DataFrame({
         "field": ["dataset version", "exported (UTC)", "filters", "amounts"],
@@ -71,8 +85,9 @@ def to_xlsx(projects: pd.DataFrame, version: str, filters: str) -> bytes:
                   "amount_usd converts the reported figure at the annual average rate of "
                   "amount_year; amount_measure says what the figure measures"],
     })
+    about["value"] = about["value"].map(_xlsx_cell)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _safe_table(projects).to_excel(writer, sheet_name="projects", index=False)
+        _safe_table(projects, xlsx=True).to_excel(writer, sheet_name="projects", index=False)
         about.to_excel(writer, sheet_name="about", index=False)
     return buffer.getvalue()
 

@@ -47,3 +47,24 @@ def test_xlsx_has_projects_and_about_sheets(mini_atlas):
     assert sheet.max_row == 1 + len(mini_atlas.projects)
     about = {r[0].value: r[1].value for r in book["about"].iter_rows(min_row=2)}
     assert about["dataset version"] == "abc123" and about["filters"] == "country=UZB"
+
+
+def test_the_about_sheet_is_neutralised_like_the_data_cells(mini_atlas):
+    """The filters come from a visitor's link: a formula there must stay text."""
+    data = exports.to_xlsx(mini_atlas.projects, "abc123", '=HYPERLINK("http://evil.example")')
+    about = {r[0].value: r[1].value for r in
+             openpyxl.load_workbook(io.BytesIO(data))["about"].iter_rows(min_row=2)}
+    assert about["filters"] == '\'=HYPERLINK("http://evil.example")'
+
+
+def test_control_characters_do_not_break_the_xlsx(mini_atlas):
+    projects = mini_atlas.projects.copy()
+    projects.loc[projects.index[0], "name"] = "Tash\x00kent\x1b"
+    data = exports.to_xlsx(projects, "abc123", "q=Tash%00kent\x00")
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book["projects"]["B2"].value == "Tashkent"
+
+
+def test_the_filters_are_a_query_string():
+    state = ViewState(countries=("UZB", "KAZ"), search="=1+1")
+    assert query.query_string(state) == "country=UZB&country=KAZ&q=%3D1%2B1"
