@@ -15,7 +15,7 @@ FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 atlas
 COPY --from=build /venv /venv
 WORKDIR /app
-COPY --chown=atlas:atlas app.py ./
+COPY --chown=atlas:atlas app.py serve.py ./
 COPY --chown=atlas:atlas app_pages ./app_pages
 COPY --chown=atlas:atlas .streamlit ./.streamlit
 COPY --chown=atlas:atlas data ./data
@@ -30,4 +30,4 @@ ENV PATH=/venv/bin:$PATH \
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('STREAMLIT_SERVER_PORT', '8501') + '/_stcore/health', timeout=4)"
-CMD ["streamlit", "run", "app.py"]
+CMD ["streamlit", "run", "serve.py"]

@@ -37,7 +37,7 @@ chromium:
 	fi
 
 run: install vendor
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 validate: install
 	$(BIN)/ca-atlas validate data
@@ -56,7 +56,7 @@ bench: install vendor chromium
 	$(BIN)/python scripts/bench.py
 
 lint: install
-	$(BIN)/ruff check src tests pages app.py scripts
+	$(BIN)/ruff check src tests app_pages app.py serve.py scripts
 
 # Re-resolve the locked versions from pyproject.toml (needs the registry).
 lock:

@@ -79,7 +79,7 @@ def _stop(proc: subprocess.Popen) -> None:
 @contextmanager
 def streamlit_server(data_dir: Path | str, log_path: Path, startup_timeout: float = 90.0,
                      extra_env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """`streamlit run app.py` on a free localhost port serving ``data_dir``; always stopped.
+    """`streamlit run serve.py` on a free localhost port serving ``data_dir``; always stopped.
 
     Settings come from .streamlit/config.toml like in production; only where to listen
     (and the data directory) are set here, through the environment.
@@ -95,7 +95,7 @@ def streamlit_server(data_dir: Path | str, log_path: Path, startup_timeout: floa
            "PYTHONUNBUFFERED": "1"}
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py"],
+            [sys.executable, "-m", "streamlit", "run", "serve.py"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,12 @@
+"""The served atlas: Streamlit's app (app.py) behind the atlas's HTTP policy.
+
+``streamlit run serve.py`` (what ``make run`` does) finds ``app`` here and serves it with
+the settings in .streamlit/config.toml; see ca_atlas.server for what the policy adds.
+"""
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from ca_atlas.server import SecurityHeaders
+
+app = st.App("app.py", middleware=[Middleware(SecurityHeaders)])
