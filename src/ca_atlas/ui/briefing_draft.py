@@ -49,7 +49,10 @@ def add_view_panel(state: query.ViewState) -> None:
         if cols[1].button("Clear the draft", disabled=not steps):
             steps.clear()
             st.rerun()
-        name = st.text_input("Briefing title", value="Draft briefing", key="draft-name")
+        # Titles and narrative are free text that only reaches a YAML download (safe_dump,
+        # a fixed file name): never a path on the server.
+        name = st.text_input("Briefing title", value="Draft briefing", key="draft-name",
+                             max_chars=120)
         cols[2].download_button("Download draft (YAML)", draft_yaml(name, steps),
                                 file_name="briefing-draft.yaml", mime="application/x-yaml",
                                 disabled=not steps)

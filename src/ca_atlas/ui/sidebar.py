@@ -78,7 +78,9 @@ def render(atlas: Atlas, state: query.ViewState, page_id: str) -> query.ViewStat
     sb.header("Filters")
     sb.toggle("Japanese participation only", key="flt_japan",
               help="Keep projects with at least one Japanese investor, lender or donor.")
-    sb.text_input("Search", key="flt_q", placeholder="name, place, investor…")
+    # Free text, at most 200 characters: matched as a literal substring (never a regular
+    # expression, a path or a query), and escaped wherever it is shown.
+    sb.text_input("Search", key="flt_q", placeholder="name, place, investor…", max_chars=200)
     sb.multiselect("Country", list(model.FOCUS_COUNTRIES), key="flt_country",
                    format_func=model.country_name, placeholder="All five")
     sb.multiselect("Sector", list(model.SECTORS), key="flt_sector",
