@@ -18,7 +18,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-PAGES = {"map": "/", "investment": "/investment", "data": "/data"}
+PAGES = {"map": "/", "investment": "/investment", "corridors": "/corridors", "risks": "/risks",
+         "present": "/present", "data": "/data", "quality": "/quality"}
 
 
 def main(base: str, out_dir: str, width: int = 1600, height: int = 1000,

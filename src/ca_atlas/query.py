@@ -268,8 +268,9 @@ def _bounded(params: Mapping[str, str | Iterable[str]], notes: list[str]
         values = _as_list(params[key])
         kept = [v for v in values if _clean(v)]
         if len(kept) < len(values):
-            notes.append(f"{len(values) - len(kept)} value(s) of {key} too long or with "
-                         "control characters")
+            dropped = len(values) - len(kept)
+            notes.append(f"{key}: {dropped} value{'s' if dropped > 1 else ''} longer than "
+                         f"{MAX_VALUE_CHARS:,} characters or with control characters")
         if sum(v.count(",") + 1 for v in kept) > MAX_VALUES:
             notes.append(f"{key} has more than {MAX_VALUES} values; it was ignored")
             continue
