@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ca_atlas import maps, network, safe
+from ca_atlas import maps, safe, scenarios
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import page, scenario
 
@@ -11,14 +11,15 @@ ctx = page.start("corridors")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Corridors: what if a route is blocked?")
-blocks, weight, custom, planned = scenario.controls(atlas, view_state)
-pairs = [*network.PRESETS, *([custom] if custom else [])]
-result = network.run_scenario(atlas, blocks, pairs, weight=weight, include_planned=planned)
+blocks, weight, (origin, destination), planned = scenario.controls(atlas, view_state)
+custom = scenarios.custom_pair(atlas, origin, destination)
+result = scenarios.run(atlas, blocks, origin, destination, weight=weight,
+                       include_planned=planned)
 for unknown in result.unknown_ids:
     st.warning(f"Nothing in the network is called {safe.markdown(repr(unknown))}; "
                "it was not blocked.")
 
-table = scenario.results_table(result, atlas)
+table = scenarios.results_table(result, atlas)
 labels = [safe.markdown(f"{p.origin} → {p.destination}") for p in result.pairs]
 default = len(labels) - 1 if custom else next(
     (i for i, p in enumerate(result.pairs) if p.status in ("rerouted", "no route left")), 0)

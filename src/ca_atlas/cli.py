@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from . import catalog, exposure, model, network
+from . import catalog, exposure, model, network, scenarios
 from .model import DatasetError
 
 
@@ -70,10 +70,15 @@ def _scenario(args: argparse.Namespace) -> int:
     if bool(args.origin) != bool(args.destination):
         print("--from and --to go together", file=sys.stderr)
         return 2
-    pairs = [(args.origin, args.destination)] if args.origin else None
-    result = network.run_scenario(atlas, args.block, pairs, weight=args.by,
-                                  within_km=args.within_km,
-                                  include_planned=args.include_planned)
+    blocks, planned = list(args.block), args.include_planned
+    if args.scenario:
+        prepared = scenarios.PREPARED[args.scenario]
+        blocks, planned = [*prepared.blocks, *blocks], planned or prepared.include_planned
+    # The same rule as the Corridors page: a chosen pair travels on its own network (oil
+    # between two pipeline ends), beside the presets unless a pair is chosen.
+    result = scenarios.run(atlas, blocks, args.origin, args.destination,
+                           presets=not args.origin, weight=args.by, within_km=args.within_km,
+                           include_planned=planned)
     if result.unknown_ids:
         print("not in the network: " + ", ".join(result.unknown_ids), file=sys.stderr)
     rows = [{"from": p.origin, "to": p.destination, "network": p.family, "result": p.status,
@@ -85,18 +90,20 @@ def _scenario(args: argparse.Namespace) -> int:
                  "amount_usd": None if r.amount_usd != r.amount_usd else r.amount_usd,
                  "why": r.why} for r in result.projects.itertuples()]
     if args.json:
-        json.dump({"blocked": sorted(args.block), "unknown": result.unknown_ids,
+        json.dump({"blocked": sorted(blocks), "unknown": result.unknown_ids,
                    "by": args.by, "pairs": rows, "affected_projects": projects},
                   sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0 if not result.unknown_ids else 1
-    print(f"Blocked: {', '.join(args.block) or 'nothing'}")
+    print(f"Blocked: {', '.join(blocks) or 'nothing'}")
     for row in rows:
         extra = ""
         if row["extra_km"] is not None:
             extra = f" (+{row['extra_km']:,.0f} km"
             extra += f", {row['extra_days']:+.1f} days)" if row["extra_days"] is not None else ")"
-        print(f"  {row['from']} -> {row['to']}: {row['result']}{extra}")
+        base = row["baseline"]
+        length = f" on the {row['network']} network, {base['length_km']:,.0f} km" if base else ""
+        print(f"  {row['from']} -> {row['to']}: {row['result']}{length}{extra}")
         if row["alternative"] and row["result"] == "rerouted":
             print(f"      via {' > '.join(row['alternative']['via'])}")
     print(f"Affected projects: {len(projects)}")
@@ -223,7 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="corridor id, 'corridor:seq', node name or risk note id")
     scenario.add_argument("--from", dest="origin", metavar="NODE")
     scenario.add_argument("--to", dest="destination", metavar="NODE")
-    scenario.add_argument("--by", choices=["length_km", "time_h"], default="length_km")
+    scenario.add_argument("--scenario", choices=list(scenarios.PREPARED),
+                          help="a prepared scenario (as on the Corridors page): "
+                          + "; ".join(f"{k}: {p.label}" for k, p in scenarios.PREPARED.items()))
+    scenario.add_argument("--by", choices=list(scenarios.WEIGHTS), default="length_km")
     scenario.add_argument("--within-km", type=_distance_km, default=50.0,
                           help="projects this close to a blocked place depend on it")
     scenario.add_argument("--include-planned", action="store_true",

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from .. import model, network, query
+from .. import model, query, scenarios
 from ..catalog import Atlas
 from .state import set_view_state
-
-#: Prepared scenarios: a label, what it blocks, and whether planned lines count.
-QUICK = {
-    "Ili River route": (["ili-river-route"], True),
-    "CPC terminal strike": (["cpc-terminal-strike-2025"], False),
-    "Irkeshtam border crossing": (["Irkeshtam"], False),
-    "Aktau port": (["Aktau"], False),
-    "Middle Corridor (Kazakhstan)": (["middle-corridor-kz"], False),
-}
-
-WEIGHTS = {"length_km": "Shortest distance", "time_h": "Shortest time (where timed)"}
 
 
 def block_options(atlas: Atlas) -> dict[str, str]:
@@ -42,16 +30,17 @@ def _apply_quick(state: query.ViewState, blocks: list[str], planned: bool) -> No
 
 
 def controls(atlas: Atlas, state: query.ViewState
-             ) -> tuple[list[str], str, tuple | None, bool]:
-    """Draw the controls; return the blocked ids, the routing weight, a custom pair and
-    whether planned and under-construction corridors count."""
+             ) -> tuple[list[str], str, tuple[str | None, str | None], bool]:
+    """Draw the controls; return the blocked ids, the routing weight, the chosen origin
+    and destination (either may be None) and whether planned corridors count."""
     options = block_options(atlas)
     blocks = [b for b in state.params("block") if b in options]
     st.caption("Prepared scenarios")
-    cols = st.columns(len(QUICK))
-    for col, (label, (ids, planned)) in zip(cols, QUICK.items(), strict=True):
-        col.button(label, key=f"quick-{label}", on_click=_apply_quick,
-                   args=(state, ids, planned), width="stretch",
+    cols = st.columns(len(scenarios.PREPARED))
+    for col, prepared in zip(cols, scenarios.PREPARED.values(), strict=True):
+        ids = list(prepared.blocks)
+        col.button(prepared.label, key=f"quick-{prepared.label}", on_click=_apply_quick,
+                   args=(state, ids, prepared.include_planned), width="stretch",
                    type="primary" if blocks == ids else "secondary")
     key = "scn_block"
     if key not in st.session_state or st.session_state.get("_synced_block") != blocks:
@@ -69,9 +58,10 @@ def controls(atlas: Atlas, state: query.ViewState
     d = right.selectbox("To", [None, *names], key=f"scn_to_{destination}",
                         index=([None, *names].index(destination) if destination in names else 0),
                         format_func=lambda v: "—" if v is None else v)
-    weight = state.param("by") if state.param("by") in WEIGHTS else "length_km"
-    w = by_col.radio("Best route by", list(WEIGHTS), format_func=WEIGHTS.get,
-                     index=list(WEIGHTS).index(weight), key=f"scn_by_{weight}")
+    weights = scenarios.WEIGHTS
+    weight = state.param("by") if state.param("by") in weights else "length_km"
+    w = by_col.radio("Best route by", list(weights), format_func=weights.get,
+                     index=list(weights).index(weight), key=f"scn_by_{weight}")
     planned = st.toggle("Count planned and under-construction corridors",
                         value=state.param("planned") == "1",
                         key=f"scn_planned_{state.param('planned')}",
@@ -82,48 +72,7 @@ def controls(atlas: Atlas, state: query.ViewState
     set_view_state(state.with_params(block=chosen, **{"from": o, "to": d},
                                      by=None if w == "length_km" else w,
                                      planned="1" if planned else None))
-    pair = (o, d, "oil" if _is_oil(atlas, o, d) else "freight") if o and d and o != d else None
-    return chosen, w, pair, planned
-
-
-def _is_oil(atlas: Atlas, origin: str, destination: str) -> bool:
-    pipeline = set(atlas.corridors.loc[atlas.corridors["kind"] == "pipeline", "id"])
-    on_pipe = set(atlas.nodes.loc[atlas.nodes["corridor_id"].isin(pipeline), "name"])
-    return origin in on_pipe and destination in on_pipe
-
-
-def results_table(scenario: network.Scenario, atlas: Atlas) -> pd.DataFrame:
-    def km(route):
-        return None if route is None else round(route.length_km)
-
-    def days(route):
-        if route is None:
-            return None
-        if route.days is None:
-            if route.timed_h == 0:
-                return "untimed"
-            return f"≥ {route.timed_h / 24:.1f} + untimed legs"
-        return f"{route.days:.1f}"
-
-    statuses = {c.id: f"{c.name} ({model.CORRIDOR_STATUSES[c.status].lower()})"
-                for c in atlas.corridors.itertuples() if c.status != "operating"}
-    rows = []
-    for p in scenario.pairs:
-        rows.append({
-            "From": p.origin, "To": p.destination,
-            "Network": "Oil pipeline" if p.family == "oil" else "Freight",
-            "Result": p.status,
-            "Baseline km": km(p.baseline), "Baseline days": days(p.baseline),
-            "Alternative km": km(p.alternative) if p.status != "no route left" else None,
-            "Alternative days": days(p.alternative) if p.status != "no route left" else None,
-            "Extra km": None if p.extra_km is None else round(p.extra_km),
-            "Extra days": "—" if p.extra_days is None else f"{p.extra_days:+.1f}",
-            "Alternative via": " → ".join(p.alternative.names) if p.alternative else "",
-            "Uses lines not yet operating": ", ".join(
-                statuses.get(c, c) for c in (p.alternative.corridors if p.alternative else [])
-                if c in statuses) or "",
-        })
-    return pd.DataFrame(rows)
+    return chosen, w, (o, d), planned
 
 
 def clicked_segment(component_value: dict | None) -> str | None:
