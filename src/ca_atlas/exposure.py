@@ -1,21 +1,19 @@
 """Projects x risk notes: which risks touch each project, and the dollars exposed.
 
 A risk note touches a project when the project lies inside the risk's area (its radius
-around its centre) or within ``within_km`` of that area; for a point risk, within
-``within_km`` of the point. Distances are geodesic, in metres on the WGS 84 ellipsoid,
-and a project exactly at the limit counts as touched.
+around its centre, or :data:`geo.POINT_RISK_KM` around a risk that names only a place:
+the same reach as the map and the scenarios) or within ``within_km`` of that area.
+Distances are geodesic on the WGS 84 ellipsoid, and a project exactly at the limit counts
+as touched.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 
-from . import model
+from . import geo, model
 from .catalog import Atlas
-
-GEOD = Geod(ellps="WGS84")
 
 
 def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = None,
@@ -32,10 +30,9 @@ def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = 
     plat = placed["lat"].to_numpy(dtype=float)
     plon = placed["lon"].to_numpy(dtype=float)
     for r in risks.itertuples():
-        radius = float(r.radius_km) if r.radius_km and r.radius_km == r.radius_km else 0.0
-        _, _, metres = GEOD.inv(np.full_like(plon, r.lon), np.full_like(plat, r.lat), plon, plat)
-        beyond_edge = np.maximum(metres - radius * 1000.0, 0.0)
-        hit = beyond_edge <= within_km * 1000.0
+        reach = geo.risk_reach_km(r.radius_km)
+        beyond_edge = np.maximum(geo.km_array(r.lat, r.lon, plat, plon) - reach, 0.0)
+        hit = beyond_edge <= within_km
         for i in np.flatnonzero(hit):
             p = placed.iloc[i]
             rows.append({
@@ -43,7 +40,7 @@ def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = 
                 "sector": p["sector"], "amount_usd": p["amount_usd"], "risk_id": r.id,
                 "risk": r.title, "category": r.category, "severity": r.severity,
                 "weight": model.RISK_SEVERITY_WEIGHTS[r.severity],
-                "distance_km": float(beyond_edge[i]) / 1000.0,
+                "distance_km": float(beyond_edge[i]),
             })
     return pd.DataFrame(rows, columns=columns)
 

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
-from pyproj import Geod
 
+from . import geo
 from .catalog import Atlas
-
-GEOD = Geod(ellps="WGS84")
 
 #: Networks by what they carry: freight routes never run through a pipeline, and oil
 #: never travels by road in this model.
@@ -29,11 +27,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "oil": ("pipeline",),
 }
 FREIGHT_MODES = FAMILIES["freight"]
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic distance on the WGS 84 ellipsoid, in kilometres."""
-    return GEOD.inv(lon1, lat1, lon2, lat2)[2] / 1000.0
 
 
 @dataclass(frozen=True)
@@ -88,7 +81,7 @@ def build(atlas: Atlas, modes: Iterable[str] = FREIGHT_MODES,
                 if b <= a:
                     continue
                 pb = places[b]
-                if distance_km(pa["lat"], pa["lon"], pb["lat"], pb["lon"]) <= join_km:
+                if geo.km(pa["lat"], pa["lon"], pb["lat"], pb["lon"]) <= join_km:
                     ra, rb = find(a), find(b)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)
@@ -148,7 +141,7 @@ def resolve_blocks(atlas: Atlas, net: Network, ids: Iterable[str]) -> tuple[Bloc
     :class:`Blockage`, and list the ids that matched nothing.
 
     A risk note closes, on each corridor it names, the segments that touch a node inside
-    its area (its radius, or 10 km around a point), or the whole corridor when none does.
+    its area (:func:`geo.risk_reach_km`), or the whole corridor when none does.
     A risk note that names no corridor closes every node inside its area.
     """
     corridors, segments, nodes, risks, unknown = set(), set(), set(), set(), []
@@ -176,15 +169,10 @@ def resolve_blocks(atlas: Atlas, net: Network, ids: Iterable[str]) -> tuple[Bloc
                     frozenset(risks)), unknown
 
 
-def risk_area_km(risk) -> float:
-    radius = risk["radius_km"]
-    return float(radius) if radius and radius == radius else 10.0
-
-
 def _risk_blocks(atlas: Atlas, net: Network, risk) -> tuple[set, set, set]:
-    radius = risk_area_km(risk)
+    radius = geo.risk_reach_km(risk["radius_km"])
     inside = {(r.corridor_id, int(r.seq)) for r in atlas.nodes.itertuples()
-              if distance_km(risk["lat"], risk["lon"], r.lat, r.lon) <= radius}
+              if geo.km(risk["lat"], risk["lon"], r.lat, r.lon) <= radius}
     named = list(risk["corridors"] or [])
     if not named:
         return set(), set(), {net.node_of[key] for key in inside}
@@ -360,7 +348,7 @@ def affected_projects(atlas: Atlas, net: Network, blockage: Blockage,
         why += [f"on a blocked section of {c}" for c in row.corridors if c in partly]
         if row.geometry is not None:
             for lat, lon, name in points.values():
-                d = distance_km(row.lat, row.lon, lat, lon)
+                d = geo.km(row.lat, row.lon, lat, lon)
                 if d <= within_km:
                     why.append(f"{d:.0f} km from {name}")
         if why:

@@ -3,7 +3,7 @@
 import pytest
 from pyproj import Geod
 
-from ca_atlas import exposure
+from ca_atlas import exposure, geo
 
 GEOD = Geod(ellps="WGS84")
 
@@ -35,11 +35,21 @@ def test_totals_count_each_project_once_and_keep_weighting_apart(mini_atlas):
     assert list(by_cat["category"]) == ["seismic"] and by_cat.iloc[0]["usd"] == 100_000_000
 
 
-def test_point_risks_use_the_distance_to_the_point(mini_atlas):
+def test_point_risks_reach_as_far_as_on_the_map_and_in_scenarios(mini_atlas):
+    """A risk with no radius covers geo.POINT_RISK_KM around its point, everywhere."""
     risks = mini_atlas.risks.copy()
     risks["radius_km"] = None
     t = exposure.pairs(mini_atlas, within_km=0, risks=risks)
     assert list(t["project_id"]) == ["uz-tashkent-cogeneration"]  # same coordinates
+    assert geo.risk_reach_km(None) == geo.risk_reach_km(float("nan")) == geo.POINT_RISK_KM
+    risks["lat"] = risks["lat"] + 0.08  # about 9 km north of the plant: still inside
+    assert list(exposure.pairs(mini_atlas, 0, risks=risks)["project_id"]) == [
+        "uz-tashkent-cogeneration"]
+    risks["lat"] = risks["lat"] + 0.05  # about 14.5 km: outside, and 4.5 km beyond the edge
+    assert exposure.pairs(mini_atlas, 0, risks=risks).empty
+    near = exposure.pairs(mini_atlas, 5, risks=risks)
+    assert near.iloc[0]["distance_km"] == pytest.approx(
+        geo.km(41.43, 69.24, 41.3, 69.24) - geo.POINT_RISK_KM, abs=0.5)
 
 
 def test_no_projects_no_rows(mini_atlas):
