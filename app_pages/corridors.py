@@ -43,7 +43,7 @@ with map_col:
                "to reopen it.")
     segment = scenario.clicked_segment(out)
     if segment:
-        scenario.toggle_block(view_state.with_params(block=blocks), blocks, segment)
+        scenario.toggle_block(view_state.with_(blocks=tuple(blocks)), blocks, segment)
         st.rerun()
 
 st.markdown("#### Origin–destination results")

@@ -12,10 +12,10 @@ ctx = page.start("risks")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
 
 st.markdown("### Risks: the register and the investment exposed")
-within = query.whole_number(view_state.param("within"), 0, 500) or 0
+within = view_state.within_km
 within = st.slider("Count a project as exposed within this distance of a risk's area (km)",
                    0, 500, within, step=10, key=f"within-{within}")
-set_view_state(view_state.with_params(within=str(within) if within else None))
+set_view_state(view_state.with_(within_km=within))
 
 touching = exposure.pairs(atlas, within, projects=view.projects, risks=view.risks)
 head = exposure.headline(touching)

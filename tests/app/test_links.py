@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ca_atlas import query
+from ca_atlas import view
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/map.py", "app_pages/investment.py", "app_pages/corridors.py",
          "app_pages/risks.py", "app_pages/present.py", "app_pages/data.py",
          "app_pages/quality.py"]
-PARAMS = sorted(query.OWN_PARAMS | set(query.EXTRA_PARAMS))
+PARAMS = sorted(view.PARAMS)
 
 #: One value for every parameter at once, per kind of attack.
 PAYLOADS = {

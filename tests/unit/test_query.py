@@ -20,8 +20,10 @@ def test_round_trip_of_every_field():
                       investor_countries=("JPN",), statuses=("agreed",), year_min=2010,
                       year_max=2020, usd_min_m=10.0, usd_max_m=2500.5, search="Tashkent",
                       japan_only=True, project="uz-tashkent-cogeneration",
-                      layers=("projects", "risks"), basemap="light",
-                      extra={"measures": ("loan",), "block": ("Aktau", "Dostyk")})
+                      layers=("projects", "risks"), basemap="light", measures=("loan",),
+                      blocks=("Aktau", "Dostyk"), origin="Almaty", destination="Baku (Alat)",
+                      weight="time_h", planned=True, within_km=50, briefing="b", step=3,
+                      present=True, high_contrast=True)
     params = state.to_params()
     assert params["measures"] == "loan" and params["block"] == ["Aktau", "Dostyk"]
     assert params["country"] == ["UZB", "KGZ"]
@@ -91,12 +93,33 @@ def test_investors_follow_the_projects(mini_atlas):
     assert sorted(view.investors["name"]) == ["Kawasaki Heavy Industries", "Rönesans"]
 
 
-def test_other_pages_parameters_keep_every_value():
-    state, _ = query.from_params({"block": ["ili-river-route", "Aktau"], "by": "time_h"})
+def test_other_pages_parameters_are_typed_and_keep_every_value():
+    state, _ = query.from_params({"block": ["ili-river-route", "Aktau"], "by": "time_h",
+                                  "step": "4", "within": "50", "planned": "1"})
+    assert state.blocks == ("ili-river-route", "Aktau") and state.weight == "time_h"
+    assert (state.step, state.within_km, state.planned) == (4, 50, True)
     assert state.params("block") == ("ili-river-route", "Aktau") and state.param("by") == "time_h"
-    changed = state.with_params(block=["Dostyk"], by=None)
+    changed = state.with_params(block=["Dostyk"], by=None, step=None, within="0", planned=None)
     assert changed.to_params() == {"block": "Dostyk"}
     assert query.from_params(changed.to_params())[0] == changed
+
+
+def test_every_parameter_is_declared_once_with_a_field():
+    from dataclasses import fields
+
+    from ca_atlas import view
+
+    names = {f.name for f in fields(view.ViewState)}
+    assert {p.field for p in view.PARAMS.values()} == names
+    assert all(p.holds for p in view.PARAMS.values())
+
+
+def test_bad_values_of_other_pages_are_dropped_with_a_note():
+    state, notes = query.from_params({"step": "²", "within": "9" * 5000, "by": "speed",
+                                      "measures": "loan,zz", "layers": "none"})
+    assert (state.step, state.within_km, state.weight) == (None, 0, "length_km")
+    assert state.measures == ("loan",) and state.layers == ()
+    assert len(notes) == 4
 
 
 def test_a_link_is_bounded_and_summarised_in_one_notice():
@@ -104,7 +127,7 @@ def test_a_link_is_bounded_and_summarised_in_one_notice():
               "q": "x" * 100_000, "step": "\x00"}
     state, notes = query.from_params(params)
     assert state.countries == () and state.sectors == ("power",) and state.search == ""
-    assert "step" not in state.extra and "zzz" not in state.extra
+    assert state.step is None and "zzz" not in state.to_params()
     text = query.notice(notes)
     assert text.startswith("Part of this link was ignored: country has more than 100 values")
     assert text.endswith("more.") and len(text) < 400

@@ -7,12 +7,12 @@ import re
 import streamlit as st
 import yaml
 
-from .. import briefing, presentation, query, standalone
+from .. import briefing, presentation, query, standalone, view
 from ..catalog import Atlas
 
 _DRAFT = "_briefing_draft"
 #: Parameters that belong to a step's view (filters), not to how the app was opened.
-_VIEW_KEYS = query.OWN_PARAMS - {"project", "layers", "basemap"}
+_VIEW_KEYS = set(view.FILTERS)
 
 
 def step_from_view(state: query.ViewState, title: str, narrative: str, number: int) -> dict:

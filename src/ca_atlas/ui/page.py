@@ -40,7 +40,7 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
         st.toast(safe.markdown(summary), icon="ℹ️")
     presenting = presenter.active(view_state)
     if presenting:
-        presenter.chrome(high_contrast=view_state.param("contrast") == "high")
+        presenter.chrome(high_contrast=view_state.high_contrast)
     if sidebar_filters:
         view_state = sidebar.render(atlas, view_state, page_id)
     presenter.toggle(view_state)

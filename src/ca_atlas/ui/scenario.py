@@ -25,7 +25,7 @@ def block_options(atlas: Atlas) -> dict[str, str]:
 
 
 def _apply_quick(state: query.ViewState, blocks: list[str], planned: bool) -> None:
-    set_view_state(state.with_params(block=blocks, planned="1" if planned else None))
+    set_view_state(state.with_(blocks=tuple(blocks), planned=planned))
     st.session_state.pop("_synced_block", None)
 
 
@@ -34,7 +34,7 @@ def controls(atlas: Atlas, state: query.ViewState
     """Draw the controls; return the blocked ids, the routing weight, the chosen origin
     and destination (either may be None) and whether planned corridors count."""
     options = block_options(atlas)
-    blocks = [b for b in state.params("block") if b in options]
+    blocks = [b for b in state.blocks if b in options]
     st.caption("Prepared scenarios")
     cols = st.columns(len(scenarios.PREPARED))
     for col, prepared in zip(cols, scenarios.PREPARED.values(), strict=True):
@@ -50,8 +50,7 @@ def controls(atlas: Atlas, state: query.ViewState
                             placeholder="Choose corridors, places or risk notes to block")
     left, right, by_col = st.columns([2, 2, 1.4])
     names = sorted(set(atlas.nodes["name"]))
-    origin = state.param("from")
-    destination = state.param("to")
+    origin, destination = state.origin, state.destination
     o = left.selectbox("From (any node)", [None, *names], key=f"scn_from_{origin}",
                        index=([None, *names].index(origin) if origin in names else 0),
                        format_func=lambda v: "—" if v is None else v)
@@ -59,19 +58,16 @@ def controls(atlas: Atlas, state: query.ViewState
                         index=([None, *names].index(destination) if destination in names else 0),
                         format_func=lambda v: "—" if v is None else v)
     weights = scenarios.WEIGHTS
-    weight = state.param("by") if state.param("by") in weights else "length_km"
     w = by_col.radio("Best route by", list(weights), format_func=weights.get,
-                     index=list(weights).index(weight), key=f"scn_by_{weight}")
+                     index=list(weights).index(state.weight), key=f"scn_by_{state.weight}")
     planned = st.toggle("Count planned and under-construction corridors",
-                        value=state.param("planned") == "1",
-                        key=f"scn_planned_{state.param('planned')}",
+                        value=state.planned, key=f"scn_planned_{state.planned}",
                         help="Off: only corridors in operation carry traffic, i.e. what works "
                              "today. On: also lines being built or planned (the CKU railway, "
                              "the Ili waterway, the Trans-Afghan railway).")
     st.session_state["_synced_block"] = chosen
-    set_view_state(state.with_params(block=chosen, **{"from": o, "to": d},
-                                     by=None if w == "length_km" else w,
-                                     planned="1" if planned else None))
+    set_view_state(state.with_(blocks=tuple(chosen), origin=o, destination=d, weight=w,
+                               planned=planned))
     return chosen, w, (o, d), planned
 
 
@@ -87,5 +83,5 @@ def clicked_segment(component_value: dict | None) -> str | None:
 def toggle_block(state: query.ViewState, blocks: list[str], segment: str) -> None:
     """Block a clicked segment, or reopen it when it was blocked."""
     new = [b for b in blocks if b != segment] if segment in blocks else [*blocks, segment]
-    set_view_state(state.with_params(block=new))
+    set_view_state(state.with_(blocks=tuple(new)))
     st.session_state.pop("_synced_block", None)

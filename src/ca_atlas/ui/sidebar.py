@@ -71,7 +71,7 @@ def _reset() -> None:
 def render(atlas: Atlas, state: query.ViewState, page_id: str) -> query.ViewState:
     """Draw the filters; return the view they describe (also written to the URL)."""
     if st.session_state.pop("_reset_filters", False):
-        state = query.ViewState(layers=state.layers, basemap=state.basemap, extra=state.extra)
+        state = state.without_filters()
         st.session_state.pop("_synced_params", None)
     _sync_widgets(state, atlas, page_id)
     sb = st.sidebar

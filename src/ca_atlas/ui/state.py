@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import assets, catalog, changes, query
+from .. import assets, catalog, changes, query, view
 from ..catalog import Atlas
 from ..model import DatasetError
 
@@ -87,7 +87,7 @@ def set_view_state(state: query.ViewState) -> None:
 
 
 #: Parameters that follow the user from page to page: the filters and presenter mode.
-CARRIED = query.OWN_PARAMS - {"project"} | {"present", "contrast"}
+CARRIED = {*view.FILTERS, "layers", "basemap", "present", "contrast"}
 
 
 def carry_view_across_pages(page_id: str) -> None:
