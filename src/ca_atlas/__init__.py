@@ -1,12 +1,9 @@
 """Central Asia Investment Atlas: the core (never imports streamlit).
 
-Data flows one way: files -> :mod:`catalog` -> :mod:`query` -> :mod:`summaries` ->
-:mod:`maps` / :mod:`charts` -> pages.
+The package carries its version only, so that importing one small module (the escaping
+helpers, the view state) does not load geopandas. Data flows one way: files ->
+:mod:`catalog` -> :mod:`query` (a :class:`~ca_atlas.view.ViewState` applied) ->
+summaries, exposure, network -> maps and charts -> pages.
 """
 
-from .catalog import Atlas, load
-from .model import DatasetError, Problem
-from .query import View, ViewState
-
-__all__ = ["Atlas", "DatasetError", "Problem", "View", "ViewState", "load"]
 __version__ = "0.1.0"

@@ -29,3 +29,28 @@ def test_pages_do_not_open_files():
         text = page.read_text(encoding="utf-8")
         for call in ("open(", "read_text(", "read_bytes(", "yaml.", "pd.read_"):
             assert call not in text, f"{page.name} reads a file ({call})"
+
+
+def _modules_loaded_by(module: str) -> set[str]:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print('\\n'.join(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout
+    return set(out.split())
+
+
+def test_no_core_module_loads_streamlit():
+    """Checked in a fresh interpreter: an import anywhere below would show here."""
+    core = sorted(p.stem for p in (ROOT / "src" / "ca_atlas").glob("*.py")
+                  if p.stem != "__init__")
+    loaded = _modules_loaded_by(", ".join(f"ca_atlas.{m}" for m in core))
+    assert "streamlit" not in loaded and "streamlit_folium" not in loaded
+
+
+def test_leaf_modules_stay_light():
+    """The package __init__ carries the version only: the escaping helpers, the view
+    state, the vocabularies and geometry do not pull in geopandas or pandas."""
+    loaded = _modules_loaded_by("ca_atlas.safe, ca_atlas.view, ca_atlas.model, ca_atlas.geo")
+    assert not {"geopandas", "pandas", "shapely", "folium"} & loaded
