@@ -249,6 +249,22 @@ CLAIM_STATUSES: dict[str, str] = {
     "refuted": "Refuted",
 }
 
+#: ISO 4217 currency codes an amount may be given in: the active national and regional
+#: currencies of the standard's list one, plus the IMF's special drawing right (XDR), in
+#: which multilateral loans are often stated. The codes of precious metals, funds,
+#: bond-market units and testing (XAU, CLF, XBA, XTS, XXX...) are not currencies of an
+#: amount and are left out. A closed list: a typo such as "ZZZ" or "YEN" is an error.
+CURRENCIES: frozenset[str] = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XDR XOF XPF
+YER ZAR ZMW ZWG
+""".split())
+
 #: The investor country the Japan-only switch keeps.
 JAPAN = "JPN"
 
