@@ -4,6 +4,7 @@ expands or raises anything else."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ca_atlas import files
+from ca_atlas import boundaries, files
 from ca_atlas.files import FileError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,6 +328,33 @@ def test_geojson_errors(tmp_path):
     assert geojson_error(tmp_path, " \n") == "boundaries/places.geojson is empty"
     assert geojson_error(tmp_path, "[" * 100_000) == (
         "boundaries/places.geojson nests too deeply to be GeoJSON")
+
+
+@pytest.mark.parametrize("geometry, problem", [
+    (None, "is null: every feature needs a geometry"),
+    ({"type": "Point", "coordinates": [69.2, 41.3]}, None),
+    ({"type": "Point", "coordinates": [69.2]}, "Point: expected a position [lon, lat], got [69.2]"),
+    ({"type": "Point", "coordinates": [200, 41.3]}, "Point: position [200, 41.3] is outside [-180..180, -90..90]"),
+    ({"type": "Point", "coordinates": [1e400, 1]}, "Point: position [inf, 1] is not finite"),
+    ({"type": "Point", "coordinates": [True, 1]}, "Point: expected a position [lon, lat], got [true, 1]"),
+    ({"type": "LineString", "coordinates": [[1, 2], [3, 4]]}, "is a 'LineString'; this file holds Point or Polygon or MultiPolygon"),
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}, None),
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}, "Polygon: a polygon ring must end where it starts"),
+    ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]}, "Polygon: expected a list of at least 4 positions, got a list of 3 items"),
+    ({"type": "MultiPolygon", "coordinates": []}, "MultiPolygon: expected a list, got []"),
+    ("Point", "expected a GeoJSON geometry object, got 'Point'"),
+])
+def test_geometry_problems(geometry, problem):
+    assert boundaries.geometry_problem(geometry, ("Point", "Polygon", "MultiPolygon")) == problem
+
+
+def test_the_shipped_geojson_is_well_formed():
+    for name, allowed in (("boundaries/countries.geojson", ("Polygon", "MultiPolygon")),
+                          ("boundaries/places.geojson", ("Point", "Polygon"))):
+        features = files.read_geojson(ROOT / "data", name)
+        assert features and all(boundaries.geometry_problem(f["geometry"], allowed) is None
+                                for f in features)
+    assert json.loads((ROOT / "data/boundaries/places.geojson").read_text())["features"]
 
 
 def test_yaml_reads_as_pyyaml_s_safe_loader_does():
