@@ -1,8 +1,11 @@
 """Load and validate the dataset directory into an :class:`Atlas` of GeoDataFrames.
 
 ``load(path)`` reads every file through :mod:`ca_atlas.files`, checks every record and
-raises :class:`~ca_atlas.model.DatasetError` listing all errors when anything is wrong;
-nothing partial is returned, and no other exception leaves it. Warnings (things a
+raises :class:`~ca_atlas.model.DatasetError` listing all errors when anything in the core
+(projects, corridors, risk notes, claims, rates, transit, boundaries) is wrong; nothing
+partial is returned, and no other exception leaves it. The optional parts are read after
+the core: a broken briefing or summit ledger is left out and listed in
+``atlas.disabled`` (see :func:`disabled_parts`) while the rest serves. Warnings (things a
 reviewer should look at that do not stop the load) travel with the atlas.
 """
 
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,7 @@ from shapely.ops import nearest_points
 
 from . import boundaries as geodata
 from . import briefing, files, model, records, summit, tables
-from .model import DatasetError, Problem, quote
+from .model import DatasetError, DisabledPart, Problem, quote
 from .records import CLAIM_FIELDS, CORRIDOR_FIELDS, RISK_FIELDS
 from .validation import RecordChecker, check_unique_ids
 
@@ -77,6 +80,16 @@ class Atlas:
     version: str
     source_dir: str
     warnings: list[Problem] = field(default_factory=list)
+    #: Optional parts left out because their files have errors (see disabled_parts).
+    disabled: tuple[DisabledPart, ...] = ()
+
+
+def disabled_parts(atlas: Atlas) -> list[DisabledPart]:
+    """The optional parts the atlas serves without because their files have errors: each a
+    :class:`~ca_atlas.model.DisabledPart` with ``part`` ("briefing", "briefings" for an
+    unreadable folder, "summit"), ``file``, ``title`` and its ``problems`` (``messages``
+    gives them as text). Empty when everything loaded."""
+    return list(atlas.disabled)
 
 
 def fingerprint(data_dir: Path | str) -> str:
@@ -124,15 +137,6 @@ def _load(data_dir: Path) -> Atlas:
     if boundaries is not None:
         _check_in_country(projects, boundaries, problems)
     usd = _convert_amounts(projects, fx, fx_ok, problems)
-    ledger = _read_summit(data_dir, problems)
-    known = {key: ids or set() for key, ids in _ids(raw).items()}
-    node_names = {n["name"] for c in corridors for n in c["nodes"]}
-    segment_keys = {f"{c['id']}:{i}" for c in corridors for i in range(len(c["nodes"]) - 1)}
-    briefings = briefing.load(data_dir, {
-        "projects": known["projects"], "corridors": known["corridors"],
-        "risks": known["risk_notes"],
-        "blocks": known["corridors"] | known["risk_notes"] | node_names | segment_keys,
-    }, problems)
 
     errors = [p for p in problems if p.level == "error"]
     if errors:
@@ -140,7 +144,7 @@ def _load(data_dir: Path) -> Atlas:
 
     project_gdf, investors = _project_frames(projects, usd)
     corridor_gdf, segments, nodes = _corridor_frames(corridors)
-    return Atlas(
+    core = Atlas(
         projects=project_gdf,
         investors=investors,
         corridors=corridor_gdf,
@@ -150,14 +154,29 @@ def _load(data_dir: Path) -> Atlas:
         claims=pd.DataFrame(claims, columns=CLAIM_FIELDS),
         fx=fx,
         transit=transit,
-        summit=ledger,
-        briefings=tuple(briefings),
+        summit=None,
+        briefings=(),
         boundaries=boundaries,
         places=places,
         version=fingerprint(data_dir),
         source_dir=str(data_dir),
         warnings=[p for p in problems if p.level == "warning"],
     )
+    return with_parts(core, data_dir)
+
+
+def with_parts(core: Atlas, data_dir: Path | str) -> Atlas:
+    """``core`` with its optional parts read from ``data_dir``: the summit ledger and the
+    briefings, checked against the core's ids. A part whose file has errors is left out
+    and listed in ``disabled``, with one warning naming it."""
+    ledger, summit_broken = summit.read(data_dir)
+    briefs, broken = briefing.load(data_dir, briefing.references(core))
+    disabled = tuple(([summit_broken] if summit_broken else []) + broken)
+    notes = [Problem(d.file, None, None, None,
+                     f"is disabled ({len(d.problems)} error(s)); the first: {d.problems[0]}",
+                     level="warning") for d in disabled]
+    return replace(core, summit=ledger, briefings=tuple(briefs), disabled=disabled,
+                   warnings=[*core.warnings, *notes])
 
 
 # -- reading files -----------------------------------------------------------------------
@@ -181,17 +200,6 @@ def _read_fx(data_dir: Path, problems: list[Problem]) -> tuple[pd.DataFrame, boo
         rows = []
     frame = tables.fx(rows, problems)
     return frame, not any(p.level == "error" for p in problems[before:])
-
-
-def _read_summit(data_dir: Path, problems: list[Problem]) -> summit.Ledger | None:
-    """The summit ledger; optional (a dataset without one simply shows no summit panel)."""
-    try:
-        content = files.read_yaml(data_dir, FILES["summit"], dict)
-    except files.FileError as exc:
-        if not exc.missing:
-            problems.append(exc.problem)
-        return None
-    return summit.parse(content, problems)
 
 
 def _read_transit(data_dir: Path, problems: list[Problem]) -> dict:

@@ -345,3 +345,17 @@ class DatasetError(Exception):
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
 
+
+@dataclass(frozen=True)
+class DisabledPart:
+    """An optional part of the atlas (a briefing, the summit ledger) that is left out
+    because its file has errors, while the rest of the atlas serves."""
+
+    part: str  # "briefing", "briefings" (the folder) or "summit"
+    file: str  # the file (or folder) in the data directory, e.g. "briefings/x.yaml"
+    title: str  # what the app calls it: the briefing's title, "The Tokyo summit ledger"
+    problems: tuple[Problem, ...]
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]
