@@ -9,8 +9,12 @@ from ca_atlas.ui.state import set_view_state
 ctx = page.start("present", sidebar_filters=False)
 atlas, view_state = ctx.atlas, ctx.state
 briefings = {b.id: b for b in atlas.briefings}
+if not ctx.presenting:
+    briefing_view.disabled_notice(atlas)
 if not briefings:
-    st.info("No briefing in data/briefings.")
+    st.info("No briefing to show in data/briefings."
+            if not briefing_view.disabled_briefings(atlas) else
+            "No briefing to show: every briefing file has errors (listed above).")
     st.stop()
 
 chosen = view_state.param("briefing")

@@ -125,6 +125,18 @@ MINI_CLAIMS = [
 ]
 
 
+class NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Writes a record shared between tests in full each time: the dataset files refuse
+    YAML anchors and aliases, which PyYAML would otherwise emit for a repeated object."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def dump(records) -> str:
+    return yaml.dump(records, Dumper=NoAliasDumper, allow_unicode=True, sort_keys=False)
+
+
 def write_dataset(directory: Path, projects=None, corridors=None, risks=None, claims=None,
                   fx_rows=None) -> Path:
     """Write a dataset directory (boundaries copied from data/) and return it."""
@@ -133,8 +145,7 @@ def write_dataset(directory: Path, projects=None, corridors=None, risks=None, cl
                           ("corridors.yaml", corridors if corridors is not None else MINI_CORRIDORS),
                           ("risk_notes.yaml", risks if risks is not None else MINI_RISKS),
                           ("claims.yaml", claims if claims is not None else MINI_CLAIMS)):
-        (directory / name).write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False),
-                                      encoding="utf-8")
+        (directory / name).write_text(dump(records), encoding="utf-8")
     rows = fx_rows if fx_rows is not None else FX_ROWS
     lines = ["currency,year,usd_per_unit,source"] + [f"{c},{y},{r!r},{s}" for c, y, r, s in rows]
     (directory / "fx_rates.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,54 +1,55 @@
 """Load and validate the dataset directory into an :class:`Atlas` of GeoDataFrames.
 
-``load(path)`` reads every file, checks every record and raises
-:class:`~ca_atlas.model.DatasetError` listing all errors when anything is wrong; nothing
-partial is ever returned. Warnings (things a reviewer should look at that do not stop
-the load) travel with the atlas.
+``load(path)`` reads every file through :mod:`ca_atlas.files`, checks every record and
+raises :class:`~ca_atlas.model.DatasetError` listing all errors when anything in the core
+(projects, corridors, risk notes, claims, rates, transit, boundaries) is wrong; nothing
+partial is returned, and no other exception leaves it. The optional parts are read after
+the core: a broken briefing or summit ledger is left out and listed in
+``atlas.disabled`` (see :func:`disabled_parts`) while the rest serves. Warnings (things a
+reviewer should look at that do not stop the load) travel with the atlas.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 from shapely.ops import nearest_points
 
-from . import briefing, model, records, summit
-from .model import DatasetError, Problem
+from . import boundaries as geodata
+from . import briefing, files, model, records, summit, tables
+from .model import DatasetError, DisabledPart, Problem, quote
 from .records import CLAIM_FIELDS, CORRIDOR_FIELDS, RISK_FIELDS
-from .validation import RecordChecker, check_unique_ids, url_problem
+from .validation import RecordChecker, check_unique_ids
 
 WGS84 = "EPSG:4326"
-#: libyaml's safe loader when PyYAML was built with it (about 3x faster), else the Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GEOD = Geod(ellps="WGS84")
 
 #: How far (km) a point may lie outside its stated country before validation calls it an
 #: error: simplified boundaries, coastal ports and border crossings need some slack.
 COUNTRY_TOLERANCE_KM = 30.0
+#: The largest amount in US dollars a project may convert to: the region's largest
+#: projects are tens of billions, so a trillion means a wrong value, currency or rate.
+USD_MAX = 1e12
 
 FILES = {
     "projects": "projects.yaml",
     "corridors": "corridors.yaml",
     "risk_notes": "risk_notes.yaml",
     "claims": "claims.yaml",
-    "fx": "fx_rates.csv",
-    "transit": "transit.yaml",
-    "summit": "summit_2025.yaml",
-    "boundaries": "boundaries/countries.geojson",
-    "places": "boundaries/places.geojson",
+    "fx": tables.FX_FILE,
+    "transit": tables.TRANSIT_FILE,
+    "summit": summit.FILE,
+    "boundaries": geodata.COUNTRIES,
+    "places": geodata.PLACES,
 }
-
 
 
 def default_data_dir() -> Path:
@@ -79,36 +80,53 @@ class Atlas:
     version: str
     source_dir: str
     warnings: list[Problem] = field(default_factory=list)
+    #: Optional parts left out because their files have errors (see disabled_parts).
+    disabled: tuple[DisabledPart, ...] = ()
+
+
+def disabled_parts(atlas: Atlas) -> list[DisabledPart]:
+    """The optional parts the atlas serves without because their files have errors: each a
+    :class:`~ca_atlas.model.DisabledPart` with ``part`` ("briefing", "briefings" for an
+    unreadable folder, "summit"), ``file``, ``title`` and its ``problems`` (``messages``
+    gives them as text). Empty when everything loaded."""
+    return list(atlas.disabled)
 
 
 def fingerprint(data_dir: Path | str) -> str:
-    """A short hash of every dataset file's bytes: the dataset's version."""
-    data_dir = Path(data_dir)
-    digest = hashlib.sha256()
-    names = sorted(FILES.values()) + sorted(
-        f"briefings/{p.name}" for p in (data_dir / "briefings").glob("*.yaml"))
-    for name in names:
-        path = data_dir / name
-        digest.update(name.encode())
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    """A short hash of every dataset file's bytes: the dataset's version. Never blocks or
+    raises: a file that cannot be read (a FIFO, unreadable...) counts by its problem."""
+    try:
+        briefs = files.list_folder(data_dir, briefing.FOLDER)
+    except files.FileError as exc:
+        briefs = [f"{briefing.FOLDER}/!{exc.problem.message}"]
+    return files.digest(data_dir, sorted(FILES.values()) + briefs)
 
 
 def load(data_dir: Path | str | None = None) -> Atlas:
     """Read, validate and assemble the dataset in ``data_dir``."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    try:
+        return _load(data_dir)
+    except DatasetError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the app's last-good fallback needs a DatasetError
+        raise DatasetError([Problem(str(data_dir), None, None, None,
+                                    f"could not be loaded: unexpected {type(exc).__name__} "
+                                    f"({quote(str(exc), 200, bare=True)}); please report it")]
+                           ) from exc
+
+
+def _load(data_dir: Path) -> Atlas:
     problems: list[Problem] = []
     if not data_dir.is_dir():
         raise DatasetError([Problem(str(data_dir), None, None, None, "is not a directory")])
 
-    raw = {key: _read_yaml(data_dir, FILES[key], problems)
+    raw = {key: _read_records(data_dir, FILES[key], problems)
            for key in ("projects", "corridors", "risk_notes", "claims")}
-    fx = _read_fx(data_dir, problems)
+    fx, fx_ok = _read_fx(data_dir, problems)
     transit = _read_transit(data_dir, problems)
-    ledger = _read_summit(data_dir, problems)
-    boundaries = _read_geojson(data_dir, FILES["boundaries"], problems)
-    places = _read_geojson(data_dir, FILES["places"], problems)
+    boundaries = geodata.read(data_dir, FILES["boundaries"], problems)
+    places = geodata.read(data_dir, FILES["places"], problems)
 
     corridors = _parse_all("corridors", raw["corridors"], records.corridor, problems)
     projects = _parse_all("projects", raw["projects"], records.project, problems)
@@ -118,15 +136,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
     _check_references(projects, corridors, risks, claims, _ids(raw), problems)
     if boundaries is not None:
         _check_in_country(projects, boundaries, problems)
-    usd = _convert_amounts(projects, fx, problems)
-    known = _ids(raw)
-    node_names = {n["name"] for c in corridors for n in c["nodes"]}
-    segment_keys = {f"{c['id']}:{i}" for c in corridors for i in range(len(c["nodes"]) - 1)}
-    briefings = briefing.load(data_dir, {
-        "projects": known["projects"], "corridors": known["corridors"],
-        "risks": known["risk_notes"],
-        "blocks": known["corridors"] | known["risk_notes"] | node_names | segment_keys,
-    }, problems)
+    usd = _convert_amounts(projects, fx, fx_ok, problems)
 
     errors = [p for p in problems if p.level == "error"]
     if errors:
@@ -134,7 +144,7 @@ def load(data_dir: Path | str | None = None) -> Atlas:
 
     project_gdf, investors = _project_frames(projects, usd)
     corridor_gdf, segments, nodes = _corridor_frames(corridors)
-    return Atlas(
+    core = Atlas(
         projects=project_gdf,
         investors=investors,
         corridors=corridor_gdf,
@@ -144,172 +154,68 @@ def load(data_dir: Path | str | None = None) -> Atlas:
         claims=pd.DataFrame(claims, columns=CLAIM_FIELDS),
         fx=fx,
         transit=transit,
-        summit=ledger,
-        briefings=tuple(briefings),
+        summit=None,
+        briefings=(),
         boundaries=boundaries,
         places=places,
         version=fingerprint(data_dir),
         source_dir=str(data_dir),
         warnings=[p for p in problems if p.level == "warning"],
     )
+    return with_parts(core, data_dir)
+
+
+def with_parts(core: Atlas, data_dir: Path | str) -> Atlas:
+    """``core`` with its optional parts read from ``data_dir``: the summit ledger and the
+    briefings, checked against the core's ids. A part whose file has errors is left out
+    and listed in ``disabled``, with one warning naming it."""
+    ledger, summit_broken = summit.read(data_dir)
+    briefs, broken = briefing.load(data_dir, briefing.references(core))
+    disabled = tuple(([summit_broken] if summit_broken else []) + broken)
+    notes = [Problem(d.file, None, None, None,
+                     f"is disabled ({len(d.problems)} error(s)); the first: {d.problems[0]}",
+                     level="warning") for d in disabled]
+    return replace(core, summit=ledger, briefings=tuple(briefs), disabled=disabled,
+                   warnings=[*core.warnings, *notes])
 
 
 # -- reading files -----------------------------------------------------------------------
 
-def _read_yaml(data_dir: Path, name: str, problems: list[Problem]) -> list[Any]:
-    path = data_dir / name
-    if not path.exists():
-        problems.append(Problem(name, None, None, None, "is missing"))
-        return []
+def _read_records(data_dir: Path, name: str, problems: list[Problem]) -> list[Any] | None:
+    """The file's records; None (its problem added) when the file cannot be read at all."""
     try:
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, None, None, None, f"is not UTF-8 text ({exc.reason})"))
-        return []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(name, None, None, None, f"is not valid YAML{line}: {reason}"))
-        return []
-    if content is None:
-        return []
-    if not isinstance(content, list):
-        problems.append(
-            Problem(name, None, None, None, "must be a YAML list of records (each starting '- ')")
-        )
-        return []
-    return content
-
-
-def _read_fx(data_dir: Path, problems: list[Problem]) -> pd.DataFrame:
-    name = FILES["fx"]
-    path = data_dir / name
-    columns = ["currency", "year", "usd_per_unit", "source"]
-    rows: list[dict] = []
-    if not path.exists():
-        problems.append(Problem(name, None, None, None, "is missing"))
-        return pd.DataFrame(columns=columns)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != columns:
-            problems.append(Problem(name, 1, None, None,
-                                    f"header must be {','.join(columns)}, got {reader.fieldnames}"))
-            return pd.DataFrame(columns=columns)
-        seen: set[tuple[str, int]] = set()
-        for row_no, row in enumerate(reader, start=2):
-            cur = (row["currency"] or "").strip()
-            try:
-                year = int(row["year"])
-            except (TypeError, ValueError):
-                problems.append(Problem(name, row_no, None, "year", f"expected a year, got {row['year']!r}"))
-                continue
-            try:
-                rate = float(row["usd_per_unit"])
-                if not rate > 0:
-                    raise ValueError
-            except (TypeError, ValueError):
-                problems.append(Problem(name, row_no, None, "usd_per_unit",
-                                        f"expected a positive number, got {row['usd_per_unit']!r}"))
-                continue
-            if len(cur) != 3 or not cur.isupper():
-                problems.append(Problem(name, row_no, None, "currency",
-                                        f"expected an ISO 4217 code like 'JPY', got {cur!r}"))
-                continue
-            bad_url = url_problem(row["source"])
-            if bad_url:
-                problems.append(Problem(name, row_no, None, "source", bad_url))
-            if (cur, year) in seen:
-                problems.append(Problem(name, row_no, None, "year", f"{cur} {year} is listed twice"))
-            seen.add((cur, year))
-            rows.append({"currency": cur, "year": year, "usd_per_unit": rate,
-                         "source": row["source"]})
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _read_summit(data_dir: Path, problems: list[Problem]) -> summit.Ledger | None:
-    """The summit ledger; optional (a dataset without one simply shows no summit panel)."""
-    path = data_dir / FILES["summit"]
-    if not path.exists():
+        return files.read_yaml(data_dir, name, list)
+    except files.FileError as exc:
+        problems.append(exc.problem)
         return None
+
+
+def _read_fx(data_dir: Path, problems: list[Problem]) -> tuple[pd.DataFrame, bool]:
+    """The rates, and whether the file read without errors."""
+    before = len(problems)
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        problems.append(Problem(FILES["summit"], None, None, None, f"is not valid YAML: {exc}"))
-        return None
-    return summit.parse(content, problems)
+        rows = files.read_csv(data_dir, FILES["fx"])
+    except files.FileError as exc:
+        problems.append(exc.problem)
+        rows = []
+    frame = tables.fx(rows, problems)
+    return frame, not any(p.level == "error" for p in problems[before:])
 
 
 def _read_transit(data_dir: Path, problems: list[Problem]) -> dict:
     """Per-mode speeds and border delays: ``{"modes": {mode: {...}}, "join_km": float}``."""
-    name = FILES["transit"]
-    path = data_dir / name
-    if not path.exists():
-        problems.append(Problem(name, None, None, None, "is missing"))
-        return {"modes": {}, "join_km": 0.0}
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        problems.append(Problem(name, None, None, None, f"is not valid YAML: {exc}"))
+        content = files.read_yaml(data_dir, FILES["transit"], dict)
+    except files.FileError as exc:
+        problems.append(exc.problem)
         return {"modes": {}, "join_km": 0.0}
-    modes_out: dict[str, dict] = {}
-    modes = content.get("modes") if isinstance(content, Mapping) else None
-    if not isinstance(modes, Mapping):
-        problems.append(Problem(name, None, None, "modes", "is required: a mapping of modes"))
-        modes = {}
-    for mode, spec in modes.items():
-        field_name = f"modes.{mode}"
-        if mode not in model.SEGMENT_MODES:
-            problems.append(Problem(name, None, None, field_name,
-                                    f"{mode!r} is not one of: {', '.join(model.SEGMENT_MODES)}"))
-            continue
-        if not isinstance(spec, Mapping):
-            problems.append(Problem(name, None, None, field_name, "expected a mapping"))
-            continue
-        checked = {}
-        for key in ("speed_kmh", "border_delay_h"):
-            value = spec.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                      or value < 0 or (key == "speed_kmh" and value == 0)):
-                problems.append(Problem(name, None, None, f"{field_name}.{key}",
-                                        f"expected a positive number or null, got {value!r}"))
-                value = None
-            checked[key] = None if value is None else float(value)
-        source = spec.get("source")
-        if checked["speed_kmh"] is not None and not isinstance(source, Mapping):
-            problems.append(Problem(name, None, None, f"{field_name}.source",
-                                    "a speed needs its source {url, publisher, date}"))
-        elif isinstance(source, Mapping):
-            bad = url_problem(source.get("url"))
-            if bad:
-                problems.append(Problem(name, None, None, f"{field_name}.source.url", bad))
-        checked["source"] = dict(source) if isinstance(source, Mapping) else None
-        modes_out[mode] = checked
-    join_km = content.get("join_km", 0) if isinstance(content, Mapping) else 0
-    if isinstance(join_km, bool) or not isinstance(join_km, (int, float)) or join_km < 0:
-        problems.append(Problem(name, None, None, "join_km",
-                                f"expected a distance in km, got {join_km!r}"))
-        join_km = 0
-    return {"modes": modes_out, "join_km": float(join_km)}
+    return tables.transit(content, problems)
 
 
-def _read_geojson(data_dir: Path, name: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:
-    path = data_dir / name
-    if not path.exists():
-        problems.append(Problem(name, None, None, None, "is missing"))
-        return None
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for a broken file
-        problems.append(Problem(name, None, None, None, f"cannot be read as GeoJSON: {exc}"))
-        return None
-    if gdf.crs is None:
-        gdf = gdf.set_crs(WGS84)
-    return gdf.to_crs(WGS84)
-
-
-def _parse_all(kind: str, records: list[Any], parse, problems: list[Problem]) -> list[dict]:
+def _parse_all(kind: str, records: list[Any] | None, parse, problems: list[Problem]
+               ) -> list[dict]:
     name = FILES[kind]
+    records = records or []
     check_unique_ids(name, records, problems)
     parsed = []
     for row, record in enumerate(records, start=1):
@@ -327,43 +233,44 @@ def _parse_all(kind: str, records: list[Any], parse, problems: list[Problem]) ->
 
 # -- checks across records -----------------------------------------------------------------
 
-def _ids(raw: dict[str, list[Any]]) -> dict[str, set[str]]:
+def _ids(raw: dict[str, list[Any] | None]) -> dict[str, set[str] | None]:
     """Every id written in each file, valid record or not: a reference to a record that has
-    its own error is reported there, not again as a dangling reference."""
-    return {key: {r["id"] for r in records if isinstance(r, Mapping) and isinstance(r.get("id"), str)}
+    its own error is reported there, not again as a dangling reference. None for a file
+    that could not be read: references into it are not checked (its own error says it)."""
+    return {key: None if records is None else
+            {r["id"] for r in records if isinstance(r, Mapping) and isinstance(r.get("id"), str)}
             for key, records in raw.items()}
 
 
-def _check_references(projects, corridors, risks, claims, ids: dict[str, set[str]],
+def _check_references(projects, corridors, risks, claims, ids: dict[str, set[str] | None],
                       problems: list[Problem]) -> None:
     corridor_ids = ids["corridors"]
     project_ids = ids["projects"]
     risk_ids = ids["risk_notes"]
     for p in projects:
         for i, cid in enumerate(p["corridors"]):
-            if cid not in corridor_ids:
+            if corridor_ids is not None and cid not in corridor_ids:
                 problems.append(Problem(FILES["projects"], p["_row"], p["id"], f"corridors[{i}]",
-                                        f"no corridor has the id {cid!r}"))
+                                        f"no corridor has the id {quote(cid)}"))
     for r in risks:
         for key, known in (("corridors", corridor_ids), ("projects", project_ids)):
             for i, ref in enumerate(r[key]):
-                if ref not in known:
+                if known is not None and ref not in known:
                     problems.append(Problem(FILES["risk_notes"], r["_row"], r["id"],
-                                            f"{key}[{i}]", f"no {key[:-1]} has the id {ref!r}"))
+                                            f"{key}[{i}]", f"no {key[:-1]} has the id {quote(ref)}"))
+    if corridor_ids is None or project_ids is None or risk_ids is None:
+        return
     everything = corridor_ids | project_ids | risk_ids
     for cl in claims:
         for i, ref in enumerate(cl["related"]):
             if ref not in everything:
                 problems.append(Problem(FILES["claims"], cl["_row"], cl["id"], f"related[{i}]",
-                                        f"no project, corridor or risk note has the id {ref!r}"))
+                                        f"no project, corridor or risk note has the id {quote(ref)}"))
 
 
 def _check_in_country(projects: list[dict], boundaries: gpd.GeoDataFrame,
                       problems: list[Problem]) -> None:
-    if "iso_a3" not in boundaries.columns:
-        problems.append(Problem(FILES["boundaries"], None, None, "iso_a3", "is missing"))
-        return
-    shapes = boundaries.dissolve(by="iso_a3")["geometry"]
+    shapes = geodata.country_shapes(boundaries)
     for p in projects:
         if p["lat"] is None or p["country"] not in shapes.index:
             continue
@@ -380,29 +287,36 @@ def _check_in_country(projects: list[dict], boundaries: gpd.GeoDataFrame,
         problems.append(Problem(FILES["projects"], p["_row"], p["id"], "lat", message, level))
 
 
-def _convert_amounts(projects: list[dict], fx: pd.DataFrame,
+def _convert_amounts(projects: list[dict], fx: pd.DataFrame, fx_ok: bool,
                      problems: list[Problem]) -> dict[str, float | None]:
+    """Each project's amount in US dollars (None when unknown); a currency and year with no
+    rate is a warning."""
     rates = {(r.currency, int(r.year)): r.usd_per_unit for r in fx.itertuples()}
     out: dict[str, float | None] = {}
     for p in projects:
         amount = p["amount"]
+        out[p["id"]] = None
         if not amount or amount["value"] is None or amount["currency"] is None:
-            out[p["id"]] = None
             continue
-        if amount["currency"] == "USD":
-            out[p["id"]] = amount["value"]
+        currency = amount["currency"]
+        if currency == "USD":
+            usd = amount["value"]
+        elif amount["year"] is None:  # already reported: no year to convert at
             continue
-        if amount["year"] is None:  # already reported: no year to convert at
-            out[p["id"]] = None
-            continue
-        rate = rates.get((amount["currency"], amount["year"]))
-        if rate is None:
-            out[p["id"]] = None
+        elif (currency, amount["year"]) not in rates:
             problems.append(Problem(FILES["projects"], p["_row"], p["id"], "amount",
-                                    f"no {amount['currency']} rate for {amount['year']} in "
+                                    f"no {currency} rate for {amount['year']} in "
                                     f"{FILES['fx']}; USD value unknown", level="warning"))
+            continue
         else:
-            out[p["id"]] = amount["value"] * rate
+            usd = amount["value"] * rates[(currency, amount["year"])]
+        if usd > USD_MAX:
+            problems.append(Problem(FILES["projects"], p["_row"], p["id"], "amount.value",
+                                    f"{amount['value']:,.0f} {currency} is US${usd:,.0f}, more "
+                                    f"than the US${USD_MAX:,.0f} any project may be; check the "
+                                    "value, its currency and the rate"))
+            continue
+        out[p["id"]] = usd
     return out
 
 

@@ -6,7 +6,9 @@ label the app shows for it. data/README.md documents the same vocabularies for p
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
+from typing import Any
 
 #: The five countries the atlas is about, ISO 3166-1 alpha-3 -> English name.
 FOCUS_COUNTRIES: dict[str, str] = {
@@ -247,8 +249,63 @@ CLAIM_STATUSES: dict[str, str] = {
     "refuted": "Refuted",
 }
 
+#: ISO 4217 currency codes an amount may be given in: the active national and regional
+#: currencies of the standard's list one, plus the IMF's special drawing right (XDR), in
+#: which multilateral loans are often stated. The codes of precious metals, funds,
+#: bond-market units and testing (XAU, CLF, XBA, XTS, XXX...) are not currencies of an
+#: amount and are left out. A closed list: a typo such as "ZZZ" or "YEN" is an error.
+CURRENCIES: frozenset[str] = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XDR XOF XPF
+YER ZAR ZMW ZWG
+""".split())
+
 #: The investor country the Japan-only switch keeps.
 JAPAN = "JPN"
+
+
+def quote(value: Any, limit: int = 60, bare: bool = False) -> str:
+    """A short rendering of any value for a message, at most about ``limit`` characters.
+
+    Text is quoted (``'abc'``; ``bare`` leaves the quotes off) and cut with the length
+    given; a list or mapping is summarised, never walked in full, so a huge or recursive
+    structure cannot blow a message up. Null and booleans are written as in YAML.
+    """
+    if isinstance(value, str):
+        head = value if len(value) <= limit else value[:limit]
+        shown = head if bare else repr(head)
+        return shown if head is value else f"{shown}… ({len(value):,} characters)"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if abs(value) < 10**15:
+            return str(value)
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        if len(value) <= 4 and all(v is None or isinstance(v, (str, int, float))
+                                   for v in value):
+            return "[" + ", ".join(quote(v, max(8, limit // 4)) for v in value) + "]"
+        return f"a list of {len(value):,} items"
+    if isinstance(value, dict):
+        return f"a mapping of {len(value):,} fields"
+    if isinstance(value, (bytes, bytearray)):
+        return f"binary data ({len(value):,} bytes)"
+    return f"a {type(value).__name__}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -263,14 +320,19 @@ class Problem:
     level: str = "error"  # "error" or "warning"
 
     def __str__(self) -> str:
-        where = self.file
+        """``file, record 3 (id x), field 'f': message``, or ``file message`` for a problem
+        with the whole file ("projects.yaml is empty"). Every part is cut to a bounded
+        length, so no problem prints megabytes."""
+        where = _clip(str(self.file), 200)
+        if self.row is None and not self.record_id and not self.field:
+            return f"{where} {_clip(str(self.message), 1000)}"
         if self.row is not None:
             where += f", record {self.row}"
         if self.record_id:
-            where += f" (id {self.record_id})"
+            where += f" (id {_clip(str(self.record_id), 80)})"
         if self.field:
-            where += f", field '{self.field}'"
-        return f"{where}: {self.message}"
+            where += f", field '{_clip(str(self.field), 120)}'"
+        return f"{where}: {_clip(str(self.message), 1000)}"
 
 
 class DatasetError(Exception):
@@ -282,3 +344,18 @@ class DatasetError(Exception):
         first = str(errors[0]) if errors else "unknown problem"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+
+@dataclass(frozen=True)
+class DisabledPart:
+    """An optional part of the atlas (a briefing, the summit ledger) that is left out
+    because its file has errors, while the rest of the atlas serves."""
+
+    part: str  # "briefing", "briefings" (the folder) or "summit"
+    file: str  # the file (or folder) in the data directory, e.g. "briefings/x.yaml"
+    title: str  # what the app calls it: the briefing's title, "The Tokyo summit ledger"
+    problems: tuple[Problem, ...]
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.problems]

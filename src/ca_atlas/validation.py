@@ -14,12 +14,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import model
-from .model import Problem
+from .model import Problem, quote
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ALPHA3 = re.compile(r"^[A-Z]{3}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: The years a date may fall in: the dataset's oldest event is from 1966.
+YEARS = (1900, 2100)
+_DATE_HINT = "expected a date like 2025-12-20, 2025-12 or 2025"
 
 
 def normalise_date(value: Any) -> str | None:
@@ -35,22 +37,24 @@ def normalise_date(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):
-        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
-    if isinstance(value, int):
+        raise ValueError(f"{_DATE_HINT}, got {quote(value)}")
+    if isinstance(value, int) and 0 <= value <= 9999:
         value = str(value)
     if not isinstance(value, str):
-        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
+        raise ValueError(f"{_DATE_HINT}, got {quote(value)}")
     m = _DATE.match(value.strip())
     if not m:
-        raise ValueError(f"expected a date like 2025-12-20, 2025-12 or 2025, got {value!r}")
+        raise ValueError(f"{_DATE_HINT}, got {quote(value)}")
     year, month, day = m.groups()
+    if not YEARS[0] <= int(year) <= YEARS[1]:
+        raise ValueError(f"{quote(value)} is not between {YEARS[0]} and {YEARS[1]}")
     try:
         if day:
             dt.date(int(year), int(month), int(day))
         elif month and not 1 <= int(month) <= 12:
             raise ValueError
     except ValueError:
-        raise ValueError(f"{value!r} is not a real calendar date") from None
+        raise ValueError(f"{quote(value)} is not a real calendar date") from None
     return value.strip()
 
 
@@ -70,14 +74,53 @@ def url_problem(value: Any) -> str | None:
     """Why ``value`` is not a well-formed http(s) URL, or None when it is."""
     if not isinstance(value, str) or not value.strip():
         return "expected a URL"
+    if len(value) > 2000:
+        return f"URL {quote(value)} is longer than 2,000 characters"
     if any(c.isspace() for c in value.strip()):
-        return f"URL {value!r} contains white space"
-    parsed = urlparse(value.strip())
+        return f"URL {quote(value)} contains white space"
+    try:
+        parsed = urlparse(value.strip())
+    except ValueError as exc:  # e.g. an unbalanced '[' in the host
+        return f"URL {quote(value)} cannot be parsed ({exc})"
     if parsed.scheme not in ("http", "https"):
-        return f"URL {value!r} must start with http:// or https://"
+        return f"URL {quote(value)} must start with http:// or https://"
     if not parsed.netloc or "." not in parsed.netloc:
-        return f"URL {value!r} has no host name"
+        return f"URL {quote(value)} has no host name"
     return None
+
+
+def number_problem(value: Any, low: float | None = None, high: float | None = None) -> str | None:
+    """Why ``value`` is not a finite number in ``[low, high]``, or None when it is.
+    Booleans are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"expected a number, got {quote(value)}"
+    try:
+        number = float(value)
+    except OverflowError:
+        return f"{quote(value)} is too large"
+    if not math.isfinite(number):
+        return f"expected a finite number, got {quote(value)}"
+    if low is not None and number < low:
+        return f"{quote(value)} is below the smallest allowed value {low:g}"
+    if high is not None and number > high:
+        return f"{quote(value)} is above the largest allowed value {high:g}"
+    return None
+
+
+def currency_problem(value: Any) -> str | None:
+    """Why ``value`` is not an ISO 4217 currency code the atlas knows, or None."""
+    if not isinstance(value, str) or not _ALPHA3.match(value):
+        return f"expected an ISO 4217 currency code like 'USD' or 'JPY', got {quote(value)}"
+    if value not in model.CURRENCIES:
+        return f"{quote(value)} is not an ISO 4217 currency code"
+    return None
+
+
+def keys_text(keys: Iterable[Any]) -> str:
+    """Unknown keys for a message: the first few, each cut short."""
+    keys = sorted(quote(k, 40) for k in keys)
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return "[" + ", ".join(keys[:5]) + "]" + more
 
 
 class RecordChecker:
@@ -108,7 +151,7 @@ class RecordChecker:
         allowed = set(allowed)
         for key in self.record:
             if key not in allowed:
-                self.error(str(key), "is not a field of this file (see data/README.md)")
+                self.error(quote(key, 60, bare=True), "is not a field of this file (see data/README.md)")
 
     def identifier(self, field: str = "id") -> str | None:
         value = self.record.get(field)
@@ -116,7 +159,7 @@ class RecordChecker:
             self.error(field, "is required: a lower-case identifier like 'uz-tashkent-airport'")
             return None
         if not _ID.match(value):
-            self.error(field, f"{value!r} must be lower case letters, digits and hyphens")
+            self.error(field, f"{quote(value)} must be lower case letters, digits and hyphens")
         return value
 
     def text(self, field: str, required: bool = True, where: Mapping | None = None,
@@ -129,7 +172,7 @@ class RecordChecker:
                 self.error(name, "is required and empty")
             return None
         if not isinstance(value, str):
-            self.error(name, f"expected text, got {value!r}")
+            self.error(name, f"expected text, got {quote(value)}")
             return None
         return value.strip()
 
@@ -148,8 +191,8 @@ class RecordChecker:
             if required:
                 self.error(name, f"is required; one of: {', '.join(vocabulary)}")
             return None
-        if value not in vocabulary:
-            self.error(name, f"{value!r} is not one of: {', '.join(vocabulary)}")
+        if not isinstance(value, str) or value not in vocabulary:
+            self.error(name, f"{quote(value)} is not one of: {', '.join(vocabulary)}")
             return None
         return value
 
@@ -158,12 +201,12 @@ class RecordChecker:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(field, f"expected a list, got {value!r}")
+            self.error(field, f"expected a list, got {quote(value)}")
             return []
         good = []
         for i, item in enumerate(value):
-            if item not in vocabulary:
-                self.error(f"{field}[{i}]", f"{item!r} is not one of: {', '.join(vocabulary)}")
+            if not isinstance(item, str) or item not in vocabulary:
+                self.error(f"{field}[{i}]", f"{quote(item)} is not one of: {', '.join(vocabulary)}")
             else:
                 good.append(item)
         return good
@@ -175,12 +218,26 @@ class RecordChecker:
         value = source.get(field)
         name = label or field
         if not isinstance(value, str) or not _ALPHA3.match(value):
-            self.error(name, f"expected an ISO 3166-1 alpha-3 code like 'UZB', got {value!r}")
+            self.error(name, f"expected an ISO 3166-1 alpha-3 code like 'UZB', got {quote(value)}")
             return None
         if focus_only and value not in model.FOCUS_COUNTRIES:
             self.error(
-                name, f"{value!r} is not one of the five: {', '.join(model.FOCUS_COUNTRIES)}"
+                name, f"{quote(value)} is not one of the five: {', '.join(model.FOCUS_COUNTRIES)}"
             )
+            return None
+        return value
+
+    def currency(self, field: str, required: bool = True, where: Mapping | None = None,
+                 label: str | None = None) -> str | None:
+        """An ISO 4217 currency code (one of :data:`model.CURRENCIES`)."""
+        source = self.record if where is None else where
+        value = source.get(field)
+        name = label or field
+        problem = currency_problem(value)
+        if value is None and not required:
+            return None
+        if problem:
+            self.error(name, problem)
             return None
         return value
 
@@ -200,17 +257,9 @@ class RecordChecker:
             if required:
                 self.error(name, "is required")
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.error(name, f"expected a number, got {value!r}")
-            return None
-        if not math.isfinite(value):
-            self.error(name, f"expected a finite number, got {value!r}")
-            return None
-        if low is not None and value < low:
-            self.error(name, f"{value!r} is below the smallest allowed value {low}")
-            return None
-        if high is not None and value > high:
-            self.error(name, f"{value!r} is above the largest allowed value {high}")
+        problem = number_problem(value, low, high)
+        if problem:
+            self.error(name, problem)
             return None
         return float(value)
 
@@ -247,24 +296,24 @@ class RecordChecker:
                 self.error(name, "needs at least one source {url, publisher, date}")
             return []
         if not isinstance(value, list):
-            self.error(name, f"expected a list of sources, got {value!r}")
+            self.error(name, f"expected a list of sources, got {quote(value)}")
             return []
         out = []
         for i, item in enumerate(value):
             where_i = f"{name}[{i}]"
             if not isinstance(item, Mapping):
-                self.error(where_i, f"expected {{url, publisher, date}}, got {item!r}")
+                self.error(where_i, f"expected {{url, publisher, date}}, got {quote(item)}")
                 continue
             extra = set(item) - {"url", "publisher", "date", "title"}
             if extra:
-                self.error(where_i, f"unknown keys {sorted(extra)}; a source has url, publisher, date")
+                self.error(where_i, f"unknown keys {keys_text(extra)}; a source has url, publisher, date")
             problem = url_problem(item.get("url"))
             if problem:
                 self.error(f"{where_i}.url", problem)
                 continue
             publisher = item.get("publisher")
             if publisher is not None and not isinstance(publisher, str):
-                self.error(f"{where_i}.publisher", f"expected text, got {publisher!r}")
+                self.error(f"{where_i}.publisher", f"expected text, got {quote(publisher)}")
                 publisher = None
             date = self.date("date", where=item, label=f"{where_i}.date")
             out.append({"url": item["url"].strip(), "publisher": publisher or "", "date": date})
@@ -275,7 +324,7 @@ class RecordChecker:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error(field, f"expected a list of ids, got {value!r}")
+            self.error(field, f"expected a list of ids, got {quote(value)}")
             return []
         return list(value)
 

@@ -14,11 +14,8 @@ def test_a_step_from_a_view_reproduces_the_view(atlas, tmp_path):
     folder = tmp_path / "briefings"
     folder.mkdir()
     (folder / "my-briefing.yaml").write_text(text, encoding="utf-8")
-    problems = []
-    ids = {"projects": set(atlas.projects["id"]), "corridors": set(atlas.corridors["id"]),
-           "risks": set(atlas.risks["id"]), "blocks": set()}
-    (loaded,) = briefing.load(tmp_path, ids, problems)
-    assert problems == []
+    (loaded,), broken = briefing.load(tmp_path, briefing.references(atlas))
+    assert broken == []
     (read,) = loaded.steps
     assert read.state() == state.with_(project=None)
     assert read.highlight == {"projects": ("uz-tashkent-new-airport",)}

@@ -7,7 +7,7 @@ st_folium and plotly_chart are opaque here, so assertions are on what the page w
 from pathlib import Path
 
 import pytest
-from atlas_fixtures import write_dataset
+from atlas_fixtures import DATA, dump, write_dataset
 from streamlit.testing.v1 import AppTest
 
 from ca_atlas import catalog
@@ -125,3 +125,80 @@ def test_quality_page_runs(atlas):
     at = run(page="app_pages/quality.py")
     assert metric(at, "Projects") == str(len(atlas.projects))
     assert len(at.dataframe) >= 6
+
+
+def _briefing(bid, title, steps):
+    return dump({"id": bid, "title": title, "subtitle": "", "steps": steps})
+
+
+def _with_briefings(directory):
+    folder = directory / "briefings"
+    folder.mkdir(exist_ok=True)
+    (folder / "good.yaml").write_text(_briefing("good", "A good briefing", [
+        {"id": "bridge", "title": "The Naryn bridge", "narrative": "A grant for a bridge.",
+         "params": {"country": "KGZ"}, "highlight": {"projects": ["kg-naryn-bridge"]}}]),
+        encoding="utf-8")
+    (folder / "gone.yaml").write_text(_briefing("gone", "A briefing about a lost place", [
+        {"id": "block", "title": "Block it", "narrative": "n",
+         "scenario": {"block": ["Atlantis"]}}]), encoding="utf-8")
+    (folder / "latin1.yaml").write_bytes("id: latin1\ntitle: Caf\xe9\n".encode("latin-1"))
+    return directory
+
+
+def test_a_broken_briefing_leaves_the_map_and_the_other_briefings_serving(tmp_path, monkeypatch):
+    directory = _with_briefings(write_dataset(tmp_path / "briefs"))
+    at = run(data_dir=directory, monkeypatch=monkeypatch)
+    assert metric(at, "Projects shown") == "4 of 4"
+    assert not any("failed validation" in e.label for e in at.expander)
+
+    at.switch_page("app_pages/present.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    texts = [t.value for t in at.text]
+    assert ("briefings/gone.yaml, record 1 (id block), field 'scenario.block[0]': nothing in "
+            "the network is called 'Atlantis'") in texts
+    assert any(t.startswith("briefings/latin1.yaml is not UTF-8 text: byte 0xe9 at line 2")
+               for t in texts)
+    assert at.selectbox(key="brief-pick-good").options == ["A good briefing"]
+    assert any("The Naryn bridge" in h.proto.body for h in at.get("html"))
+
+
+def test_a_broken_summit_file_hides_only_the_ledger_panel(tmp_path, monkeypatch):
+    directory = write_dataset(tmp_path / "summit")
+    text = (DATA / "summit_2025.yaml").read_text(encoding="utf-8")
+    (directory / "summit_2025.yaml").write_text(
+        text.replace("value: 158", "value: a hundred and fifty-eight", 1), encoding="utf-8")
+    at = run(page="app_pages/investment.py", data_dir=directory, monkeypatch=monkeypatch)
+    (warning,) = at.warning
+    shown = warning.value.replace("\\", "")  # as read, without Markdown's escapes
+    assert shown.startswith("The Tokyo summit panel is hidden: summit_2025.yaml has errors. "
+                            "The first: summit_2025.yaml, record 2 (id deals-158-jiji), field "
+                            "'counts.value': expected a number, got 'a hundred and fifty-eight'")
+    assert metric(at, "Projects") == "4"
+    assert len(at.get("plotly_chart")) == 5  # the five investment charts, no summit chart
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("defect, expected", [
+    ("fifo", "projects.yaml is a FIFO (named pipe), not a regular file; it is not read"),
+    ("alias bomb", "projects.yaml uses a YAML anchor at line 2, column 9: the dataset files "
+                   "do not allow anchors and aliases"),
+])
+def test_a_file_that_used_to_hang_or_explode_keeps_the_last_good_data(tmp_path, monkeypatch,
+                                                                      defect, expected):
+    import os
+
+    directory = write_dataset(tmp_path / "live")
+    at = run(data_dir=directory, monkeypatch=monkeypatch)
+    assert metric(at, "Projects shown") == "4 of 4"
+    (directory / "projects.yaml").unlink()
+    if defect == "fifo":
+        os.mkfifo(directory / "projects.yaml")
+    else:
+        (directory / "projects.yaml").write_text(
+            "- id: bomb\n  name: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+            + "".join(f"  n{i}: &a{i} [" + ", ".join(["*a" if i == 1 else f"*a{i - 1}"] * 9)
+                      + "]\n" for i in range(1, 9)), encoding="utf-8")
+    at.run()
+    assert not at.exception
+    assert metric(at, "Projects shown") == "4 of 4"  # still the last good load
+    assert expected in [t.value for t in at.text]

@@ -11,9 +11,8 @@ def load_one(tmp_path, doc, name="test-brief"):
     folder = tmp_path / "briefings"
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
-    problems = []
-    loaded = briefing.load(tmp_path, IDS, problems)
-    return loaded, [str(p) for p in problems]
+    loaded, broken = briefing.load(tmp_path, IDS)
+    return loaded, [m for part in broken for m in part.messages]
 
 
 def test_shipped_briefing_has_eight_to_twelve_steps(atlas):
@@ -38,7 +37,7 @@ def test_bad_steps_are_reported(tmp_path):
         "record 2 (id b), field 'params': country='XXX' is not a known value",
         "record 3 (id c), field 'title': is required text",
         "record 3 (id c), field 'scenario.block[0]': nothing in the network is called 'Atlantis'",
-        "record 3 (id c), field 'view'",
+        "record 3 (id c), field 'view.center': expected {center: [lat, lon], zoom: 2..18}, got [1]",
         "(id a), field 'id': two steps share this id",
     ]
     for part in expected:
@@ -47,8 +46,45 @@ def test_bad_steps_are_reported(tmp_path):
 
 
 def test_the_file_name_is_the_id(tmp_path):
-    _, msgs = load_one(tmp_path, {"id": "other", "title": "T", "steps": []}, name="mine")
-    assert any("must match the file name 'mine'" in m for m in msgs)
+    loaded, msgs = load_one(tmp_path, {"id": "other", "title": "T", "steps": [
+        {"id": "s", "title": "S", "narrative": "n"}]}, name="mine")
+    assert loaded == []
+    assert msgs == ["briefings/mine.yaml, field 'id': must match the file name 'mine', got 'other'"]
+
+
+def test_a_broken_briefing_is_disabled_and_the_others_serve(tmp_path):
+    good = {"id": "good", "title": "Good", "steps": [{"id": "s", "title": "S", "narrative": "n"}]}
+    load_one(tmp_path, good, name="good")
+    loaded, msgs = load_one(tmp_path, {"id": "bad", "title": "Bad one", "steps": [
+        {"id": "s", "title": "S", "narrative": "n", "scenario": {"block": ["Atlantis"]}}]},
+        name="bad")
+    assert [b.id for b in loaded] == ["good"]
+    assert msgs == ["briefings/bad.yaml, record 1 (id s), field 'scenario.block[0]': nothing "
+                    "in the network is called 'Atlantis'"]
+    _, broken = briefing.load(tmp_path, IDS)
+    assert [(b.part, b.file, b.title) for b in broken] == [("briefing", "briefings/bad.yaml",
+                                                             "Bad one")]
+
+
+def test_malformed_steps_are_named_not_raised(tmp_path):
+    _, msgs = load_one(tmp_path, {"id": "test-brief", "title": "T", "steps": [
+        {"id": "a", "title": "A", "narrative": "n", "highlight": ["p1"], "sources": "x",
+         "params": {"sector": [{"nested": 1}]}, "layers": [{"x": 1}]},
+        {"id": "b", "title": "B", "narrative": "n", "view": {"center": [float("nan"), 200],
+                                                              "zoom": True}},
+        "just text"]})
+    expected = [
+        "record 1 (id a), field 'highlight': expected {projects, corridors, risks}, got ['p1']",
+        "record 1 (id a), field 'sources': expected a list of sources, got 'x'",
+        "record 1 (id a), field 'params.sector': expected text, a number or a list of them",
+        "record 1 (id a), field 'layers': expected an id or a list of ids",
+        "record 2 (id b), field 'view.center[0]': expected a finite number, got nan",
+        "record 2 (id b), field 'view.center[1]': 200 is above the largest allowed value 180",
+        "record 2 (id b), field 'view.zoom': expected a number, got true",
+        "record 3: a step must be a mapping, got 'just text'",
+    ]
+    for part in expected:
+        assert any(part in m for m in msgs), f"missing: {part}\n{msgs}"
 
 
 def test_a_step_reads_back_into_a_view(tmp_path):

@@ -5,9 +5,29 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import briefing, popups, presentation, query, safe
+from .. import briefing, catalog, popups, presentation, query, safe
 from ..catalog import Atlas
 from .state import set_view_state
+
+
+def disabled_briefings(atlas: Atlas) -> list:
+    """The briefings (or the briefings folder) left out because their files have errors."""
+    return [d for d in catalog.disabled_parts(atlas) if d.part in ("briefing", "briefings")]
+
+
+def disabled_notice(atlas: Atlas) -> None:
+    """Which briefings are left out, each with its file's errors; the others still serve."""
+    parts = disabled_briefings(atlas)
+    if not parts:
+        return
+    with st.expander(f"{len(parts)} briefing file(s) left out because of errors: fix them and "
+                     "they come back (`ca-atlas validate` lists the same)", icon="⚠️"):
+        for part in parts:
+            st.markdown(f"**{safe.markdown(part.title)}** ({safe.markdown(part.file)})")
+            for message in part.messages[:20]:
+                st.text(message)
+            if len(part.messages) > 20:
+                st.text(f"… and {len(part.messages) - 20} more")
 
 
 def _go(state: query.ViewState, number: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import charts, model, popups, safe, summit
+from .. import catalog, charts, model, popups, safe, summit
 from ..catalog import Atlas
 
 
@@ -23,18 +23,33 @@ def _count_text(row: dict | None) -> str:
     return " ".join(parts) or "not given"
 
 
+def disabled_notice(atlas: Atlas) -> bool:
+    """A short note in place of the panel when the ledger's file has errors; True if so."""
+    part = next((d for d in catalog.disabled_parts(atlas) if d.part == "summit"), None)
+    if part is None:
+        return False
+    more = f" (and {len(part.problems) - 1} more)" if len(part.problems) > 1 else ""
+    st.warning(f"The Tokyo summit panel is hidden: {safe.markdown(part.file)} has errors. "
+               f"The first: {safe.markdown(part.messages[0])}{more}. The rest of the page "
+               "is unaffected; `ca-atlas validate` lists every error.", icon="⚠️")
+    return True
+
+
 def render(atlas: Atlas) -> None:
     ledger = atlas.summit
     if ledger is None:
+        disabled_notice(atlas)
         return
     target = ledger.target()
     tracked = summit.tracked(atlas.projects)
     st.markdown("#### The Tokyo summit, 19–20 December 2025")
     cols = st.columns(4)
-    if target:
+    if target and target.get("value") is not None:
+        usd = target.get("usd_reported")
         cols[0].metric("Business target, 5 years", f"¥{target['value'] / 1e12:g} trillion",
-                       help=f"About US${target.get('usd_reported', 0) / 1e9:g}bn as the press "
-                            "converted it. A target for business projects, not committed money.")
+                       help=(f"About US${usd / 1e9:g}bn as the press converted it. "
+                             if usd is not None else "")
+                       + "A target for business projects, not committed money.")
     cols[1].metric("Documents signed", _count_text(ledger.count("documents-over-150")),
                    help="The Japanese prime minister's figure.")
     cols[2].metric("Deals counted by Jiji", _count_text(ledger.count("deals-158-jiji")))
