@@ -289,9 +289,11 @@ def _check_in_country(projects: list[dict], boundaries: gpd.GeoDataFrame,
 
 def _convert_amounts(projects: list[dict], fx: pd.DataFrame, fx_ok: bool,
                      problems: list[Problem]) -> dict[str, float | None]:
-    """Each project's amount in US dollars (None when unknown); a currency and year with no
-    rate is a warning."""
+    """Each project's amount in US dollars (None when unknown). A currency the rates table
+    has no rates for at all is an error (unless the table itself failed: that is reported
+    there); a missing year of a known currency is a warning."""
     rates = {(r.currency, int(r.year)): r.usd_per_unit for r in fx.itertuples()}
+    known = set(fx["currency"])
     out: dict[str, float | None] = {}
     for p in projects:
         amount = p["amount"]
@@ -301,6 +303,14 @@ def _convert_amounts(projects: list[dict], fx: pd.DataFrame, fx_ok: bool,
         currency = amount["currency"]
         if currency == "USD":
             usd = amount["value"]
+        elif currency not in known:
+            if fx_ok:
+                have = f"it has rates for {', '.join(sorted(known))}" if known else "it has none"
+                problems.append(Problem(FILES["projects"], p["_row"], p["id"], "amount.currency",
+                                        f"{currency} has no rates in {FILES['fx']} ({have}): "
+                                        f"add {currency} rates there, or give the amount in "
+                                        "USD or a currency it has rates for"))
+            continue
         elif amount["year"] is None:  # already reported: no year to convert at
             continue
         elif (currency, amount["year"]) not in rates:

@@ -124,12 +124,21 @@ def test_fx_rows_are_checked(tmp_path):
 
 
 def test_missing_rate_is_a_warning_and_usd_stays_unknown(tmp_path):
-    directory = write_dataset(tmp_path / "warn", fx_rows=[])
+    fed = "https://www.federalreserve.gov/releases/g5a/current/default.htm"
+    directory = write_dataset(tmp_path / "warn", fx_rows=[("JPY", 1999, 0.0088, fed)])
     atlas = catalog.load(directory)
     p = atlas.projects.set_index("id")
     assert p["amount_usd"].isna()["uz-tashkent-cogeneration"]
     assert p.loc["kg-naryn-bridge", "amount_usd"] == 20e6  # USD needs no rate
     assert any("no JPY rate for 2015" in str(w) for w in atlas.warnings)
+
+
+def test_a_currency_with_no_rates_at_all_is_an_error(tmp_path):
+    (karshi, cogeneration) = errors_of(tmp_path, fx_rows=[])
+    assert karshi == ("projects.yaml, record 1 (id uz-karshi-termez-electrification), field "
+                      "'amount.currency': JPY has no rates in fx_rates.csv (it has none): add "
+                      "JPY rates there, or give the amount in USD or a currency it has rates for")
+    assert cogeneration.startswith("projects.yaml, record 2 (id uz-tashkent-cogeneration)")
 
 
 def test_missing_file_is_an_error(tmp_path):

@@ -22,7 +22,9 @@ def test_validate_reports_errors_and_exits_1(tmp_path, mini_records, capsys):
 
 
 def test_validate_lists_warnings_apart(tmp_path, capsys):
-    directory = write_dataset(tmp_path / "warn", fx_rows=[])
+    # JPY is known to the rates table, but not for 2012 or 2015: two warnings
+    fed = "https://www.federalreserve.gov/releases/g5a/current/default.htm"
+    directory = write_dataset(tmp_path / "warn", fx_rows=[("JPY", 1999, 0.0088, fed)])
     assert cli.main(["validate", str(directory)]) == 0
     out = capsys.readouterr().out
     assert "Warnings (2):" in out and "no JPY rate for 2012" in out

@@ -253,6 +253,8 @@ CASES: list[Case] = [
          (P1, "field 'sector': 'railways' is not one of")),
     Case(P, "unknown currency ZZZ", records(P, set_in(0, "amount.currency", "ZZZ")),
          (P1, "field 'amount.currency': 'ZZZ' is not an ISO 4217 currency code")),
+    Case(P, "a currency with no rates", records(P, set_in(0, "amount.currency", "EUR")),
+         (P1, "field 'amount.currency': EUR has no rates in fx_rates.csv (it has rates for ")),
     Case(P, "amount inf", records(P, set_in(0, "amount.value", float("inf"))),
          (P1, "field 'amount.value': expected a finite number, got inf")),
     Case(P, "amount 1e308", records(P, set_in(0, "amount.value", 1e308)),
