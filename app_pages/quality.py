@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from ca_atlas import changes, model, quality, safe
+from ca_atlas import catalog, changes, model, quality, safe
 from ca_atlas.model import DatasetError
 from ca_atlas.ui import page, state
 
@@ -49,6 +49,14 @@ st.markdown(f"#### Where sources disagree ({len(conflicts)})")
 st.caption("Each record keeps both figures in its note and says which one it follows.")
 st.dataframe(conflicts, hide_index=True, width="stretch",
              column_config={"note": st.column_config.TextColumn("Note", width="large")})
+disabled = catalog.disabled_parts(atlas)
+if disabled:
+    st.markdown(f"#### Left out because their files have errors ({len(disabled)})")
+    st.caption("The rest of the atlas serves without them; `ca-atlas validate` lists the same.")
+    for part in disabled:
+        with st.expander(f"{part.title} ({part.file})", icon="⚠️"):
+            for message in part.messages:
+                st.text(message)
 if atlas.warnings:
     st.markdown(f"#### Validation warnings ({len(atlas.warnings)})")
     for w in atlas.warnings:

@@ -168,15 +168,11 @@ def _load(data_dir: Path) -> Atlas:
 def with_parts(core: Atlas, data_dir: Path | str) -> Atlas:
     """``core`` with its optional parts read from ``data_dir``: the summit ledger and the
     briefings, checked against the core's ids. A part whose file has errors is left out
-    and listed in ``disabled``, with one warning naming it."""
+    and listed in ``disabled`` (see :func:`disabled_parts`)."""
     ledger, summit_broken = summit.read(data_dir)
     briefs, broken = briefing.load(data_dir, briefing.references(core))
     disabled = tuple(([summit_broken] if summit_broken else []) + broken)
-    notes = [Problem(d.file, None, None, None,
-                     f"is disabled ({len(d.problems)} error(s)); the first: {d.problems[0]}",
-                     level="warning") for d in disabled]
-    return replace(core, summit=ledger, briefings=tuple(briefs), disabled=disabled,
-                   warnings=[*core.warnings, *notes])
+    return replace(core, summit=ledger, briefings=tuple(briefs), disabled=disabled)
 
 
 # -- reading files -----------------------------------------------------------------------

@@ -30,6 +30,15 @@ def _validate(args: argparse.Namespace) -> int:
             for problem in warnings:
                 print(f"  {problem}")
         return 1
+    parts = catalog.disabled_parts(atlas)
+    if parts:  # the app serves without them; a reviewer still has to fix them
+        errors = [p for d in parts for p in d.problems]
+        print(f"{data_dir}: {len(errors)} error(s) in {len(parts)} optional part(s), which the "
+              f"app leaves out: {', '.join(d.file for d in parts)}")
+        print("\nErrors:")
+        for problem in errors:
+            print(f"  {problem}")
+        return 1
     countries = Counter(atlas.projects["country"])
     print(f"{data_dir}: valid (version {atlas.version})")
     print(f"  projects:   {len(atlas.projects)} ("

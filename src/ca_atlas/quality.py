@@ -65,7 +65,8 @@ def conflicts(projects: pd.DataFrame) -> pd.DataFrame:
     """Records whose note says that sources disagree, with the note itself."""
     notes = projects[projects["note"].notna()]
     mask = notes["note"].str.casefold().map(lambda n: any(w in n for w in CONFLICT_WORDS))
-    chosen = notes[mask]
+    chosen = notes[mask.astype(bool)]  # an empty mask is object-typed: pandas would read
+    # it as a list of column names
     return pd.DataFrame({"id": chosen["id"], "project": chosen["name"],
                          "confidence": chosen["confidence"], "note": chosen["note"]}
                         ).reset_index(drop=True)

@@ -161,6 +161,13 @@ def test_a_broken_briefing_leaves_the_map_and_the_other_briefings_serving(tmp_pa
     assert at.selectbox(key="brief-pick-good").options == ["A good briefing"]
     assert any("The Naryn bridge" in h.proto.body for h in at.get("html"))
 
+    at.switch_page("app_pages/quality.py").run()  # listed there too, with their messages
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [e.label for e in at.expander]
+    assert "A briefing about a lost place (briefings/gone.yaml)" in labels
+    assert any(label.endswith("(briefings/latin1.yaml)") for label in labels)
+    assert any(t.value.startswith("briefings/latin1.yaml is not UTF-8 text") for t in at.text)
+
 
 def test_a_broken_summit_file_hides_only_the_ledger_panel(tmp_path, monkeypatch):
     directory = write_dataset(tmp_path / "summit")
