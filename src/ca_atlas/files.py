@@ -105,8 +105,9 @@ def locate(data_dir: Path | str, name: str) -> Path:
     real = os.path.realpath(path)
     if not _inside(real, root):
         what = "is a symbolic link" if stat.S_ISLNK(link.st_mode) else "lies in a linked folder"
-        raise _error(name, f"{what} that leads outside the data directory (to "
-                           f"{quote(real, 80)}); the dataset only reads files inside it")
+        # Where it leads is not said: the message reaches visitors, the server's paths not.
+        raise _error(name, f"{what} that leads outside the data directory; the dataset only "
+                           "reads files inside it")
     try:
         info = os.stat(real)
     except FileNotFoundError:
