@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import files, query
+from . import files, model, query
 from .model import DisabledPart, Problem, quote
 from .validation import RecordChecker, keys_text, number_problem
 
@@ -42,7 +42,7 @@ class Step:
     chart: str | None = None
     scenario: dict | None = None  # {"block": [...]}
     sources: list[dict] = field(default_factory=list)
-    changes_since: str | None = None  # a git revision or directory: open with what changed
+    changes_since: str | None = None  # a git revision: open with what changed since
 
     def state(self) -> query.ViewState:
         """The view this step shows (filters and layers)."""
@@ -262,8 +262,11 @@ def _step(name: str, row: int, raw: Any, ids: Mapping[str, set[str]],
         scenario = {"block": list(blocks)}
     sources = c.sources(required=False) if raw.get("sources") is not None else []
     changes_since = raw.get("changes_since")
-    if changes_since is not None and not isinstance(changes_since, str):
-        bad("changes_since", "expected a git revision or a dataset directory")
+    if changes_since is not None and (not isinstance(changes_since, str)
+                                      or not model.REVISION.fullmatch(changes_since.strip())):
+        # A revision of the dataset's repository only (a tag, a commit id, HEAD~5): never
+        # an option for git ('--output=...') nor a path; git verifies it when the step opens.
+        bad("changes_since", "expected a git revision of the dataset, like a tag or HEAD~5")
         changes_since = None
     if not isinstance(sid, str):
         return None

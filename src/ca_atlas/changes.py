@@ -15,7 +15,6 @@ no option-like value ever reaches git; ``--since DIR`` is the shell user's own p
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import tarfile
 import tempfile
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import catalog
+from . import catalog, files, model
 from .catalog import Atlas
 
 #: Fields whose change is reported, with the label shown.
@@ -36,10 +35,8 @@ COMPARED = {
     "lon": "longitude", "confidence": "confidence", "investor_names": "investors",
 }
 
-#: What a revision may look like before git is asked about it: a tag, a branch, a commit
-#: id, with ``~N`` / ``^N`` suffixes. Never starts with ``-`` (git would read an option),
-#: no spaces, no ``..`` ranges, no ``:`` paths, no ``@{...}`` reflog look-ups.
-REVISION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}(?:[~^][0-9]{0,4}){0,8}")
+#: What a revision may look like before git is asked about it (see model.REVISION).
+REVISION = model.REVISION
 _COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _GIT_TIMEOUT_S = 30
 
@@ -162,9 +159,13 @@ def load_revision(commit: str, data_dir: Path | str | None = None) -> Atlas:
         # Files the earlier version did not have yet (later additions to the schema) come
         # from the current dataset, so that it loads; only what it had is compared.
         for name in catalog.FILES.values():
-            if not (earlier / name).exists() and (current / name).is_file():
+            if not (earlier / name).exists():
+                try:  # through the reader's checks: a regular file inside the directory
+                    content = files.read_bytes(current, name)
+                except files.FileError:
+                    continue
                 (earlier / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(current / name, earlier / name)
+                (earlier / name).write_bytes(content)
         return catalog.load(earlier)
 
 

@@ -7,6 +7,7 @@ label the app shows for it. data/README.md documents the same vocabularies for p
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -359,3 +360,9 @@ class DisabledPart:
     @property
     def messages(self) -> list[str]:
         return [str(p) for p in self.problems]
+
+
+#: What a git revision of the dataset may look like before git is asked about it: a tag,
+#: a branch, a commit id, with ``~N`` / ``^N`` suffixes. Never starts with ``-`` (git would
+#: read an option), no spaces, no ``..`` ranges, no ``:`` paths, no ``@{...}`` look-ups.
+REVISION = re.compile(r"(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._/-]{0,99}(?:[~^][0-9]{0,4}){0,8}")

@@ -94,3 +94,17 @@ def test_a_step_reads_back_into_a_view(tmp_path):
     assert msgs == []
     state = brief.steps[0].state()
     assert state.countries == ("UZB",) and state.japan_only and state.layers == ("projects",)
+
+
+def test_changes_since_is_a_revision_never_an_option_or_a_path(tmp_path):
+    """A step's changes_since reaches git: '--output=...' once created a file on the server."""
+    for bad in ("--output=/tmp/atlas-pwned", "-o", "../data", "/srv/other-dataset", "a b"):
+        doc = {"id": "test-brief", "title": "T", "steps": [
+            {"id": "s", "title": "S", "narrative": "n", "changes_since": bad}]}
+        loaded, msgs = load_one(tmp_path, doc)
+        assert loaded == [] and any("field 'changes_since': expected a git revision" in m
+                                    for m in msgs), (bad, msgs)
+    doc = {"id": "test-brief", "title": "T", "steps": [
+        {"id": "s", "title": "S", "narrative": "n", "changes_since": "HEAD~5"}]}
+    (brief,), msgs = load_one(tmp_path, doc)
+    assert msgs == [] and brief.steps[0].changes_since == "HEAD~5"
