@@ -321,10 +321,10 @@ class AccessibleMap(MacroElement):
     ``onEachFeature`` calls ``atlasA11y.reach(layer, label)``: whenever the feature is drawn
     its element becomes a focusable button named ``label``, and Enter or Space clicks it as
     a mouse would (a popup opens, a project is selected, a segment is blocked). Cluster
-    icons get a name and zoom in on Enter; every other drawn shape leaves the tab order.
-    ``label`` arrives escaped by :func:`ca_atlas.safe.text`; it is decoded as text only (a
-    textarea's content is never parsed as markup) and set with ``setAttribute``, never as
-    HTML.
+    icons get a name and open on Enter (zoom in, or fan out); every other drawn shape leaves
+    the tab order. ``label`` arrives escaped by :func:`ca_atlas.safe.text`; it is decoded as
+    text only (a textarea's content is never parsed as markup) and set with
+    ``setAttribute``, never as HTML.
 
     Its CSS draws a focus ring on features and keeps the layer and full-screen buttons'
     icons visible under forced colours (Windows high contrast), where a dark icon drawn as
@@ -376,7 +376,7 @@ class AccessibleMap(MacroElement):
             const layer = event.layer;
             if (L.MarkerCluster && layer instanceof L.MarkerCluster) {
               const n = layer.getChildCount();
-              button(layer, n + ' projects close together: Enter zooms in');
+              button(layer, n + ' projects close together: Enter shows them');
               return;
             }
             // Leaflet listens for focus on every feature with a tooltip (to show it), and
