@@ -40,7 +40,8 @@ _HIGH_CONTRAST = """
   [data-testid^="stBaseButton"]:disabled {border-color: #8A8A8A !important;}
   [data-testid^="stBaseButton"]:disabled p {color: #BDBDBD !important;}
   /* help icons and a toggle's track are drawn in the faded text colour: black on black */
-  [data-testid="stTooltipIcon"] button {color: #fff !important;}
+  [data-testid="stTooltipIcon"] svg {stroke: #fff !important;}
+  [data-testid="stExpander"] details {border-color: #8A8A8A !important;}
   [data-testid="stCheckbox"] label:has(input[role="switch"]) > div:first-of-type
     {background-color: #8A8A8A !important;}
   [data-testid="stCheckbox"] label:has(input[role="switch"]:checked) > div:first-of-type
