@@ -11,7 +11,8 @@
 # install scripts run). Only the files folium's CSS/JS lists need, plus what
 # their CSS references (images, fonts) and each package's licence, are kept.
 # VENDOR_DIR overrides the destination (default: <repo>/static/vendor).
-# Keep the list in step with src/ca_atlas/assets.py (LOCAL_FILES).
+# Keep the list in step with src/ca_atlas/assets.py (LOCAL_FILES); axe-core is the one
+# package the app never loads: the browser tests inject it (tests/e2e/test_accessibility.py).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +30,8 @@ PACKAGES=(
   "leaflet.awesome-markers|leaflet.awesome-markers@2.0.5|dist/leaflet.awesome-markers.js dist/leaflet.awesome-markers.css dist/images LICENSE"
   "leaflet-minimap|leaflet-minimap@3.6.1|dist/Control.MiniMap.min.js dist/Control.MiniMap.min.css dist/images LICENSE.txt"
   "leaflet-dvf|leaflet-dvf@0.3.0|dist/leaflet-dvf.markers.min.js LICENSE"
+  # not for folium: the browser tests inject it (tests/e2e/test_accessibility.py)
+  "axe-core|axe-core@4.14.1|axe.min.js LICENSE LICENSE-3RD-PARTY.txt"
 )
 
 die() { echo "vendor_assets: ERROR: $*" >&2; exit 1; }

@@ -1,8 +1,10 @@
 """The folium map of a view: offline basemap, projects, corridors, risk notes and legend.
 
 The map is built per run from cached frames (never cached itself: rendering mutates it).
-Every text from the data goes through :mod:`ca_atlas.safe` before it reaches a tooltip
-or popup, because folium hands both to ``innerHTML`` or a JS template literal.
+Every text from the data goes through :mod:`ca_atlas.safe` before it reaches a tooltip,
+popup or accessible name, because folium hands them to ``innerHTML`` or a JS template literal.
+Features a person acts on (project circles, corridors, risk notes) are named buttons that
+the keyboard reaches (:class:`AccessibleMap`).
 """
 
 from __future__ import annotations
@@ -134,6 +136,19 @@ def tile_layers(m: folium.Map, basemap: str) -> None:
                          show=(basemap == key), max_zoom=18, opacity=1.0).add_to(m)
 
 
+def corridor_label(seg) -> str:
+    """A corridor segment's accessible name, escaped: corridor, ends, mode and status."""
+    return safe.text(f"Corridor {seg.corridor_name}: {seg.from_node} – {seg.to_node}, "
+                     f"{model.SEGMENT_MODES.get(seg.mode, seg.mode)}, "
+                     f"{model.CORRIDOR_STATUSES.get(seg.status, seg.status).lower()}")
+
+
+def risk_label(risk) -> str:
+    """A risk note's accessible name, escaped: its title and severity."""
+    severity = model.RISK_SEVERITIES.get(risk.severity, risk.severity)
+    return safe.text(f"Risk note: {risk.title}, {severity.lower()} severity")
+
+
 def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAMES["corridors"])
     corridors = view.corridors.set_index("id")
@@ -145,6 +160,7 @@ def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             "mode": seg.mode,
             "status": seg.status,
             "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"),
+            "label": corridor_label(seg),
             "popup": popups.corridor_html(corridor, seg),
         }))
     if not features:
@@ -161,6 +177,7 @@ def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             "lineCap": "round",
         },
         highlight_function=lambda f: {"weight": weight + 3},
+        on_each_feature=REACH_BY_LABEL,
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
     ).add_to(group)
@@ -175,6 +192,7 @@ def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             "risk_id": r.id,
             "severity": r.severity,
             "tooltip": safe.text(f"Risk: {r.title}"),
+            "label": risk_label(r),
             "popup": popups.risk_html(r),
         }
         if r.radius_km and r.radius_km == r.radius_km:  # null radius is NaN, and NaN is truthy
@@ -205,7 +223,8 @@ def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="risk-icon")
         folium.GeoJson(
             _collection(chosen),
-            marker=folium.Marker(icon=icon),
+            marker=folium.Marker(icon=icon),  # Leaflet: a focusable button (keyboard=True)
+            on_each_feature=REACH_BY_LABEL,
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
         ).add_to(group)
@@ -225,6 +244,8 @@ def project_features(projects: gpd.GeoDataFrame) -> list[dict]:
             "radius": marker_radius(amount),
             "known": amount is not None,
             "tooltip": safe.text(f"{p.name} ({p.country_name})"),
+            "label": safe.text(f"Project: {p.name} ({p.country_name}), "
+                               f"{model.SECTORS.get(p.sector, p.sector)}"),
         }))
     return features
 
@@ -268,7 +289,8 @@ def project_layer(view: View, selected: str | None = None,
             " const fill = colors[p.sector] || '#777777';"
             f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
             "  color: p.known ? '#FFFFFF' : fill, fillOpacity: p.known ? 0.9 : 0.35});"
-            " layer.bindTooltip(p.tooltip, {sticky: true}); }"),
+            " layer.bindTooltip(p.tooltip, {sticky: true});"
+            " atlasA11y.reach(layer, p.label); }"),
     ).add_to(target)
     if selected:
         chosen = view.projects[view.projects["id"] == selected]
@@ -285,6 +307,103 @@ def project_layer(view: View, selected: str | None = None,
 
 
 # -- controls and legend --------------------------------------------------------------------
+
+#: ``onEachFeature`` for a GeoJSON layer whose features carry an escaped ``label``.
+REACH_BY_LABEL = JsCode("function (feature, layer) {"
+                        " atlasA11y.reach(layer, feature.properties.label); }")
+
+
+class AccessibleMap(MacroElement):
+    """Accessible names and keyboard reach for what the map draws; add it before the layers.
+
+    Leaflet makes markers focusable buttons but names them only through ``title``, and
+    leaves SVG features (project circles, corridors) out of the tab order. A layer's
+    ``onEachFeature`` calls ``atlasA11y.reach(layer, label)``: whenever the feature is drawn
+    its element becomes a focusable button named ``label``, and Enter or Space clicks it as
+    a mouse would (a popup opens, a project is selected, a segment is blocked). Cluster
+    icons get a name and open on Enter (zoom in, or fan out); every other drawn shape leaves
+    the tab order. ``label`` arrives escaped by :func:`ca_atlas.safe.text`; it is decoded as
+    text only (a textarea's content is never parsed as markup) and set with
+    ``setAttribute``, never as HTML.
+
+    Its CSS draws a focus ring on features and keeps the layer and full-screen buttons'
+    icons visible under forced colours (Windows high contrast), where a dark icon drawn as
+    a background image on the system's black button colour left a blank square.
+    """
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-container path.leaflet-interactive:focus-visible
+            {outline: 3px solid #1b1b1b; outline-offset: 2px;}
+          .leaflet-container .leaflet-marker-icon:focus-visible
+            {outline: 3px solid #1b1b1b; outline-offset: 2px; border-radius: 4px;}
+          @media (forced-colors: active) {
+            .leaflet-control-layers-toggle, .leaflet-bar a.fullscreen-icon
+              {forced-color-adjust: none; background-color: #fff; color: #000;}
+          }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        window.atlasA11y = window.atlasA11y || (function () {
+          const decoder = document.createElement('textarea');
+          const text = (escaped) => { decoder.innerHTML = escaped || ''; return decoder.value; };
+          const press = (layer, event) => {
+            if (event.key !== 'Enter' && event.key !== ' ') { return; }
+            // no keypress follows, so Leaflet does not open the popup a second time (which
+            // closes it), and Space does not scroll
+            L.DomEvent.preventDefault(event);
+            const latlng = layer.getLatLng ? layer.getLatLng() : layer.getCenter();
+            layer.fire('click', {latlng: latlng, originalEvent: event}, true);
+          };
+          const button = (layer, name) => {
+            const el = layer.getElement && layer.getElement();
+            if (!el) { return; }
+            el.setAttribute('role', 'button');
+            el.setAttribute('tabindex', '0');
+            el.setAttribute('aria-label', name);
+            if (el.__atlasPress !== layer) {
+              L.DomEvent.on(el, 'keydown', (event) => press(layer, event));
+              el.__atlasPress = layer;
+            }
+          };
+          // a feature's label, escaped by the server; applied each time it is drawn
+          const reach = (layer, label) => {
+            const name = text(label);
+            layer.on('add', () => button(layer, name));
+          };
+          const watch = (map) => map.on('layeradd', (event) => {
+            const layer = event.layer;
+            if (L.MarkerCluster && layer instanceof L.MarkerCluster) {
+              const n = layer.getChildCount();
+              button(layer, n + ' projects close together: Enter shows them');
+              return;
+            }
+            // Leaflet listens for focus on every feature with a tooltip (to show it), and
+            // Chromium puts any SVG element with a focus listener in the tab order: the
+            // basemap's 200 countries would come before the first project. Only what
+            // reach() named stays a tab stop.
+            const el = layer.getElement && layer.getElement();
+            if (el instanceof SVGElement && !el.hasAttribute('tabindex')) {
+              el.setAttribute('tabindex', '-1');
+            }
+          });
+          return {reach: reach, text: text, watch: watch};
+        })();
+        atlasA11y.watch({{ this._parent.get_name() }});
+        (function (box) {  // Leaflet makes the map focusable (keyboard panning): name it
+          box.setAttribute('role', 'region');
+          box.setAttribute('aria-label', {{ this.label|tojson }});
+        })({{ this._parent.get_name() }}.getContainer());
+        {% endmacro %}
+    """)
+
+    def __init__(self, label: str = "Map of projects, corridors and risk notes: arrow keys "
+                                     "pan, plus and minus zoom, Tab reaches each feature"):
+        super().__init__()
+        self._name = "AccessibleMap"
+        self.label = label
+
 
 class MetricScale(MacroElement):
     """A scale bar in kilometres only."""
@@ -467,6 +586,7 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
     m = folium.Map(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
                    control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
                    zoom_snap=0.25, zoom_delta=0.5)
+    m.add_child(AccessibleMap())  # first: the layers' scripts call it
     if center is None:
         m.fit_bounds(view_bounds(atlas, state))
     m.add_child(MetricScale())
@@ -508,6 +628,9 @@ def hit_layer(features: list[dict]) -> folium.GeoJson:
     return folium.GeoJson(
         _collection(features), name="Click to block", control=False,
         style_function=lambda f: {"color": "#000000", "weight": 16, "opacity": 0.01},
+        # the keyboard blocks and reopens a segment too: Enter on it is a click
+        on_each_feature=JsCode("function (feature, layer) {"
+                               " atlasA11y.reach(layer, feature.properties.tooltip); }"),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     )
 
@@ -530,6 +653,8 @@ def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
     alternative (thick green) route."""
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=3, height=height, zoom_snap=0.25, zoom_delta=0.5)
+    m.add_child(AccessibleMap("Map of the corridor network: Tab reaches each segment, "
+                              "Enter blocks or reopens it"))  # first: the layers call it
     m.options["max_zoom"] = 18
     m.fit_bounds(_pair_bounds(net_graph, pair) or BOUNDS)
     m.add_child(MetricScale())

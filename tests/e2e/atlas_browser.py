@@ -406,3 +406,72 @@ def full_page_screenshot(page, path: Path | str, width: int = VIEWPORT["width"],
 #: substitution (folium's Tooltip is a JS template literal), and a script element.
 HOSTILE = ("Hostile <img src=x onerror=window.__pwned=1> `tick` ${window.__pwned=2} "
            "<script>window.__pwned=3</script>")
+
+
+# -- accessibility (axe-core) -----------------------------------------------------------
+
+#: axe-core, vendored by scripts/vendor_assets.sh (`make vendor`); injected, never fetched.
+AXE_JS = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+
+def _axe_inject(frame) -> None:
+    if not AXE_JS.is_file():
+        raise AssertionError(f"{AXE_JS} is missing: run `make vendor` (scripts/vendor_assets.sh)")
+    if not frame.evaluate("() => typeof window.axe === 'object'"):
+        frame.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+
+
+def _axe_partials(frame, context, options) -> None:
+    """axe's partial results for ``frame`` and, depth first, every frame inside it.
+
+    The way @axe-core/playwright does it: each frame is checked in its own document
+    (``axe.runPartial``) and the top document joins them (``axe.finishRun``), so rules
+    about the whole page (a title, a lang) apply only to the top document, and targets
+    name the iframe they are in. The partial results (megabytes: every rule's passes)
+    stay in the browser, queued as JSON on the top window, in the order finishRun needs.
+    """
+    _axe_inject(frame)
+    children = frame.evaluate("c => axe.utils.getFrameContexts(c)", context)
+    frame.evaluate("async ([c, o]) => { const r = await axe.runPartial(c, o);"
+                   " window.top.__atlasAxe.push(JSON.stringify(r)); }", [context, options])
+    for child in children:
+        selector = child["frameSelector"]
+        if isinstance(selector, list):  # a path through shadow roots: not used by the app
+            selector = " >> ".join(selector)
+        handle = frame.locator(selector).first.element_handle(timeout=10_000)
+        inner = handle.content_frame() if handle else None
+        if inner is None:
+            frame.evaluate("() => window.top.__atlasAxe.push('null')")  # "not tested"
+            continue
+        _axe_partials(inner, child["frameContext"], options)
+
+
+def axe_run(page, tags: tuple[str, ...] = AXE_TAGS) -> dict:
+    """axe-core's results for the page and all its frames (the map iframes included):
+    violations in full, and what axe could not decide ("incomplete")."""
+    options = {"runOnly": {"type": "tag", "values": list(tags)},
+               "resultTypes": ["violations", "incomplete"]}
+    page.evaluate("() => { window.__atlasAxe = []; }")
+    _axe_partials(page.main_frame, {"exclude": []}, options)
+    return page.evaluate("(o) => axe.finishRun(window.__atlasAxe.map((p) => JSON.parse(p)), o)"
+                         ".then((r) => ({testEngine: r.testEngine, testEnvironment:"
+                         " r.testEnvironment, violations: r.violations,"
+                         " incomplete: r.incomplete}))", options)
+
+
+def axe_report(violations: list[dict], max_nodes: int = 6) -> str:
+    """One block per violation: rule, impact, help, and where: each node's target (through
+    the frames it is in, joined by >>>) and the start of its HTML."""
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}"
+                     f" [{v['helpUrl'].split('?')[0]}]")
+        for node in v["nodes"][:max_nodes]:
+            where = " >>> ".join(t if isinstance(t, str) else " >> ".join(t)
+                                 for t in node["target"])
+            html = " ".join((node.get("html") or "").split())[:90]
+            lines.append(f"    {where}" + (f"\n      {html}" if html else ""))
+        if len(v["nodes"]) > max_nodes:
+            lines.append(f"    ... and {len(v['nodes']) - max_nodes} more")
+    return "\n".join(lines)

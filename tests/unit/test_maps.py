@@ -3,6 +3,7 @@
 import json
 import re
 
+import folium
 import pytest
 
 from ca_atlas import assets, maps, query
@@ -115,3 +116,107 @@ def test_selected_project_gets_a_ring(mini_atlas):
     plain = render(mini_atlas)
     chosen = render(mini_atlas, ViewState(project="kg-naryn-bridge"))
     assert chosen.count("L.circleMarker(") == plain.count("L.circleMarker(") + 1
+
+
+# -- accessible names and keyboard reach ------------------------------------------------------
+
+def built(atlas, state=None):
+    state = state or ViewState()
+    return maps.build_map(atlas, query.apply(atlas, state), state)
+
+
+def geojson_objects(m):
+    """Every folium GeoJson on the map, however deep, in the order the map draws them."""
+    out, stack = [], [m]
+    while stack:
+        element = stack.pop(0)
+        if isinstance(element, folium.GeoJson):
+            out.append(element)
+        stack[:0] = list(element._children.values())
+    return out
+
+
+def layer_with(m, key):
+    """The GeoJson layers whose features carry ``key``."""
+    return [g for g in geojson_objects(m)
+            if g.data["features"] and key in g.data["features"][0]["properties"]]
+
+
+def test_projects_corridors_and_risk_notes_are_named(mini_atlas):
+    m = built(mini_atlas)
+    projects = {f["properties"]["project_id"]: f["properties"]["label"]
+                for g in layer_with(m, "project_id") for f in g.data["features"]}
+    placed = mini_atlas.projects[mini_atlas.projects.geometry.notna()]
+    assert set(projects) == set(placed["id"])
+    assert projects["uz-karshi-termez-electrification"] == (
+        "Project: Karshi–Termez railway electrification (Uzbekistan), Transport")
+    assert projects["uz-tashkent-cogeneration"] == (
+        "Project: Tashkent thermal power cogeneration plant (Uzbekistan), Power")
+    [corridors] = layer_with(m, "corridor_id")
+    assert [f["properties"]["label"] for f in corridors.data["features"]] == [
+        "Corridor Termez to Tashkent by rail: Termez – Tashkent, Rail, operating"]
+    # the marker layer (points); the area layer shares the properties but is not reached
+    markers = [g for g in layer_with(m, "risk_id") if g.marker is not None]
+    assert [f["properties"]["label"] for g in markers for f in g.data["features"]] == [
+        "Risk note: Earthquake risk in Tashkent, medium severity"]
+
+
+def test_named_layers_are_reached_by_keyboard_and_others_are_not(mini_atlas):
+    m = built(mini_atlas)
+    reach = "atlasA11y.reach(layer, feature.properties.label)"
+    for key in ("corridor_id", "risk_id"):
+        for layer in layer_with(m, key):
+            if layer.marker is not None or key == "corridor_id":
+                assert reach in str(layer.on_each_feature), key
+    [projects] = layer_with(m, "project_id")
+    assert "atlasA11y.reach(layer, p.label)" in str(projects.on_each_feature)
+    # the basemap (countries, seas) and the risk areas are not tab stops
+    basemap = [g for g in geojson_objects(m) if g.layer_name in ("Countries", "Seas and lakes")]
+    assert basemap and all(g.on_each_feature is None for g in basemap)
+    areas = [g for g in layer_with(m, "risk_id") if g.marker is None]
+    assert areas and all(g.on_each_feature is None for g in areas)
+    # Leaflet makes a marker a focusable button unless told otherwise
+    assert all(g.marker.options.get("keyboard", True) for g in layer_with(m, "risk_id")
+               if g.marker is not None)
+
+
+def test_the_helper_is_defined_before_any_layer_uses_it(mini_atlas):
+    m = built(mini_atlas)
+    children = list(m._children.values())
+    helpers = [c for c in children if isinstance(c, maps.AccessibleMap)]
+    assert len(helpers) == 1
+    first_layer = next(i for i, c in enumerate(children)
+                       if isinstance(c, (folium.GeoJson, folium.FeatureGroup)))
+    assert children.index(helpers[0]) < first_layer
+    html = m.get_root().render()
+    assert html.index("window.atlasA11y = ") < html.index("atlasA11y.reach(")
+
+
+def test_scenario_map_segments_are_reached_by_keyboard(mini_atlas):
+    from ca_atlas import network
+
+    result = network.run_scenario(mini_atlas, [])
+    m = maps.scenario_map(mini_atlas, query.apply(mini_atlas, ViewState()), result,
+                          result.graph)
+    [hit] = [g for g in geojson_objects(m) if g.layer_name == "Click to block"]
+    assert "atlasA11y.reach(layer, feature.properties.tooltip)" in str(hit.on_each_feature)
+    assert [c for c in m._children.values() if isinstance(c, maps.AccessibleMap)]
+
+
+def test_accessible_names_are_escaped(tmp_path, mini_records):
+    from atlas_fixtures import write_dataset
+
+    from ca_atlas import catalog, safe
+
+    evil = "<img src=x onerror=alert(1)>`${alert(2)}`\" aria-hidden=\"true"
+    mini_records["projects"][0]["name"] = evil
+    mini_records["corridors"][0]["name"] = evil
+    mini_records["risks"][0]["title"] = evil
+    m = built(catalog.load(write_dataset(tmp_path / "evil", **mini_records)))
+    labels = [f["properties"]["label"] for key in ("project_id", "corridor_id", "risk_id")
+              for g in layer_with(m, key) for f in g.data["features"]]
+    hostile = [label for label in labels if "alert(1)" in label]
+    assert len(hostile) >= 3
+    for label in hostile:
+        assert safe.text(evil) in label
+        assert not set(label) & set("<>`$\"{}"), label

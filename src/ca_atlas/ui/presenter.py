@@ -29,6 +29,23 @@ _HIGH_CONTRAST = """
   .atlas-present-title, .atlas-present-caption, label, [data-testid="stMetricValue"],
   [data-testid="stMetricLabel"] {color: #fff !important;}
   [data-testid="stMarkdownContainer"] a {color: #8AB4FF !important;}
+  /* Buttons keep Streamlit's white face, and their label turned white above: draw them
+     black with a white edge, so they are not blank white boxes. */
+  [data-testid^="stBaseButton"] {background-color: #000 !important; color: #fff !important;
+    border: 2px solid #fff !important;}
+  [data-testid="stBaseButton-primary"] {background-color: #BC002D !important;}
+  [data-testid="stBaseButton-tertiary"] {border-color: transparent !important;}
+  [data-testid^="stBaseButton"]:hover, [data-testid^="stBaseButton"]:focus-visible
+    {border-color: #FFD400 !important;}
+  [data-testid^="stBaseButton"]:disabled {border-color: #8A8A8A !important;}
+  [data-testid^="stBaseButton"]:disabled p {color: #BDBDBD !important;}
+  /* help icons and a toggle's track are drawn in the faded text colour: black on black */
+  [data-testid="stTooltipIcon"] svg {stroke: #fff !important;}
+  [data-testid="stExpander"] details {border-color: #8A8A8A !important;}
+  [data-testid="stCheckbox"] label:has(input[role="switch"]) > div:first-of-type
+    {background-color: #8A8A8A !important;}
+  [data-testid="stCheckbox"] label:has(input[role="switch"]:checked) > div:first-of-type
+    {background-color: #BC002D !important;}
 </style>
 """
 
@@ -96,8 +113,9 @@ def toggle(state: query.ViewState) -> None:
 
 def exit_button(state: query.ViewState) -> None:
     """The way out of presenter mode (Escape presses it), small, in the bottom corner."""
+    # small and out of the way, but legible: faded to opacity 0.55 it fell below 4.5:1
     st.html("<style>.st-key-present-exit {position: fixed; right: 1rem; bottom: 0.4rem; "
-            "z-index: 1000; opacity: 0.55;} .st-key-present-exit button p "
+            "z-index: 1000;} .st-key-present-exit button p "
             "{font-size: 0.7rem !important;}</style>")
     st.button("Exit presenter mode (Esc)", key="present-exit", on_click=_set,
               args=(state, False), type="tertiary")
