@@ -34,10 +34,10 @@ if not ctx.presenting:
     right.button("Present full screen", key="present-start", type="primary", width="stretch",
                  on_click=lambda: set_view_state(view_state.with_params(present="1")))
 briefing_view.render(atlas, brief, number, view_state, ctx.presenting)
-presenter.keyboard()
 if ctx.presenting:
-    presenter.exit_button(view_state)
+    presenter.exit_button(view_state)  # with the clicker keys
 else:
+    presenter.keyboard()
     st.caption("Keys: → or PageDown for the next step, ← or PageUp for the previous; each "
                "step's address opens exactly that step.")
     briefing_draft.briefing_downloads(atlas, brief)
