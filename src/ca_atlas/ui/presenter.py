@@ -26,6 +26,8 @@ _HIGH_CONTRAST = """
 <style>
   .stApp, [data-testid="stAppViewContainer"] {background: #000 !important; color: #fff !important;}
   [data-testid="stMarkdownContainer"], [data-testid="stMarkdownContainer"] p,
+  [data-testid="stText"], [data-testid="stText"] span, [data-testid="stCaptionContainer"],
+  [data-testid="stHeading"],
   .atlas-present-title, .atlas-present-caption, label, [data-testid="stMetricValue"],
   [data-testid="stMetricLabel"] {color: #fff !important;}
   [data-testid="stMarkdownContainer"] a {color: #8AB4FF !important;}
