@@ -18,7 +18,10 @@ PARAMS = sorted(view.PARAMS)
 #: One value for every parameter at once, per kind of attack.
 PAYLOADS = {
     "options": "--output=/tmp/atlas-pwned",
+    "short-option": "-o/tmp/atlas-pwned",
+    "remote": "--remote=git://127.0.0.1:9/x",
     "paths": "../../etc/passwd",
+    "absolute": "/etc/passwd",
     "superscript": "²",
     "digits": "9" * 5000,
     "nul": "UZB\x00--output=/tmp/atlas-pwned",
@@ -48,7 +51,8 @@ def test_every_page_runs_whatever_the_link_holds(page, kind, data_copy):
     assert {p.name: p.stat().st_size for p in data.rglob("*")} == before
 
 
-@pytest.mark.parametrize("kind", ["paths", "control", "formula", "huge"])
+@pytest.mark.parametrize("kind", ["short-option", "remote", "paths", "absolute", "control",
+                                  "formula", "huge"])
 def test_the_map_page_says_once_what_it_ignored(kind):
     # Streamlit itself drops a query string past 512 K characters or 1,000 parameters:
     # the huge value goes in three parameters, not all of them.

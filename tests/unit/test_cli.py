@@ -66,3 +66,26 @@ def test_exposure_json_gives_the_core_s_figures(capsys):
     out = json.loads(capsys.readouterr().out)
     head = exposure.headline(exposure.pairs(catalog.load(DATA), 50))
     assert out["projects"] == head["projects"] and out["usd"] == head["usd"]
+
+
+def test_export_refuses_a_directory_or_an_empty_out(tmp_path, capsys):
+    for out in (str(tmp_path), "", str(tmp_path / "missing-folder" / "b.html")):
+        assert cli.main(["briefing", "export", "japan-after-tokyo-summit", "--out", out]) == 2
+        assert "give the path of an HTML file to write" in capsys.readouterr().err
+
+
+def test_within_km_must_be_a_finite_distance(capsys):
+    import pytest
+
+    for bad in ("nan", "inf", "-5", "5001", "far"):
+        with pytest.raises(SystemExit) as info:
+            cli.main(["exposure", "--within-km", bad])
+        assert info.value.code == 2
+        assert "--within-km" in capsys.readouterr().err
+
+
+def test_changes_since_an_option_is_refused_without_a_traceback(capsys):
+    for bad in ("--list", "--output=/tmp/atlas-pwned", "-o"):
+        assert cli.main(["changes", f"--since={bad}"]) == 1
+        err = capsys.readouterr().err
+        assert "is not a revision" in err
