@@ -11,6 +11,7 @@ from ca_atlas.ui import page, state
 ctx = page.start("quality")
 atlas = ctx.atlas
 projects = atlas.projects
+today = date.today().isoformat()
 
 st.markdown("### Data quality")
 st.caption("The whole dataset, whatever the filters: what it covers, what it lacks, and where "
@@ -34,12 +35,20 @@ with mid:
     st.dataframe(quality.counts(projects, "confidence", model.CONFIDENCE)[["label", "projects"]],
                  hide_index=True, width="stretch")
     st.markdown("##### Last verified")
-    st.dataframe(quality.verification_ages(projects, date.today().isoformat()),
+    st.dataframe(quality.verification_ages(projects, today),
                  hide_index=True, width="stretch")
 with right:
     st.markdown("##### By location precision")
     st.dataframe(quality.counts(projects, "location_precision", model.LOCATION_PRECISIONS)[
         ["label", "projects"]], hide_index=True, width="stretch")
+
+st.markdown("#### Since when each status is known")
+dating = quality.status_dating(projects, today)
+st.metric("Statuses dated by a source", f"{quality.dated_share(projects):.0%}",
+          help="Projects whose status carries the date a source gives it (status_as_of).")
+st.caption(f"{len(dating)} project(s) whose status is not dated, or whose source is more "
+           f"than {quality.STATUS_STALE_YEARS} years old.")
+st.dataframe(dating, hide_index=True, width="stretch")
 
 gaps = quality.gaps(projects)
 st.markdown(f"#### Records with gaps ({len(gaps)})")

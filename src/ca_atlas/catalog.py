@@ -378,6 +378,9 @@ def _project_frames(projects: list[dict], usd: dict) -> tuple[gpd.GeoDataFrame, 
             "confidence": p["confidence"],
             "note": p["note"],
             "last_verified": p["last_verified"],
+            "status_as_of": p["status_as_of"],
+            "status_source": p["status_source"],
+            "status_history": p["status_history"],
             "route": LineString(p["route"]) if p["route"] else None,
             "geometry": Point(p["lon"], p["lat"]) if p["lat"] is not None else None,
         })
@@ -385,7 +388,8 @@ def _project_frames(projects: list[dict], usd: dict) -> tuple[gpd.GeoDataFrame, 
             inv_rows.append({"project_id": p["id"], **i})
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
     _keep_none(gdf, ["place", "note", "amount_currency", "amount_measure", "date_announced",
-                     "date_signed", "date_start", "date_completion"])
+                     "date_signed", "date_start", "date_completion", "status_as_of",
+                     "status_source"])
     if len(gdf):
         gdf["amount_usd"] = pd.to_numeric(gdf["amount_usd"], errors="coerce").astype(float)
         gdf["year"] = gdf["year"].astype("Int64")

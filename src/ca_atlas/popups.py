@@ -92,7 +92,27 @@ def _row(label: str, value_html: str) -> str:
     return f"<tr><th>{safe.text(label)}</th><td>{value_html}</td></tr>"
 
 
-def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None = None) -> str:
+def status_html(p: Mapping[str, Any], flag: str | None = None) -> str:
+    """The status, since when a source gives it (linked), its earlier stages, and a flag
+    such as 'status unconfirmed since 2019'."""
+    text = safe.text(model.PROJECT_STATUSES[p["status"]])
+    as_of, source = p.get("status_as_of"), p.get("status_source")
+    if as_of:
+        label = (source or {}).get("publisher") or "source"
+        where = f" ({safe.link(source['url'], label)})" if source else ""
+        text += f", as of {safe.text(as_of)}{where}"
+    if flag:
+        text += f"<br><b class='flag'>{safe.text(flag.capitalize())}</b>"
+    stages = [s for s in (p.get("status_history") or []) if s["status"] != p["status"]]
+    if stages:
+        text += "<br><small>Earlier: " + "; ".join(
+            f"{safe.text(model.PROJECT_STATUSES[s['status']].lower())} "
+            f"{safe.link(s['url'], s['as_of'])}" for s in stages) + "</small>"
+    return text
+
+
+def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None = None,
+                 status_flag: str | None = None) -> str:
     """The full record of a project (a row of ``atlas.projects`` as a mapping)."""
     corridor_names = corridor_names or {}
     investors = "".join(
@@ -127,7 +147,7 @@ def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None 
         + _row("Country", safe.text(model.country_name(p["country"])))
         + _row("Where", where)
         + _row("Sector", safe.text(model.SECTORS[p["sector"]]))
-        + _row("Status", safe.text(model.PROJECT_STATUSES[p["status"]]))
+        + _row("Status", status_html(p, status_flag))
         + _row("Amount", amount)
         + _row("Financing", safe.text(model.FINANCING_TYPES[p["financing_type"]]))
         + _row("Dates", dates or "<i>unknown</i>")

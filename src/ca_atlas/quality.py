@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import model
+from . import geo, model
 
 
 def counts(projects: pd.DataFrame, column: str, labels: dict[str, str] | None = None
@@ -79,3 +79,44 @@ def verification_ages(projects: pd.DataFrame, today: str) -> pd.DataFrame:
     frame = out.reset_index(name="projects")
     frame["as of"] = today
     return frame
+
+
+#: A status whose source is older than this many years is flagged as unconfirmed.
+STATUS_STALE_YEARS = 2
+
+
+def _period_end(as_of: str) -> str:
+    """The last day a partial date can mean: '2019' -> '2019-12-31', '2019-06' -> '2019-06-31'
+    (compared as text, which is all a cut-off needs)."""
+    return as_of + "-12-31"[len(as_of) - 4:] if len(as_of) < 10 else as_of  # YYYY(-MM)
+
+
+def status_flag(as_of: str | None, today: str) -> str | None:
+    """'status not dated', 'status unconfirmed since YEAR' when the source that states the
+    status is more than :data:`STATUS_STALE_YEARS` years old, else None."""
+    if geo.missing(as_of) or not as_of:
+        return "status not dated"
+    cutoff = f"{int(today[:4]) - STATUS_STALE_YEARS}{today[4:]}"
+    if _period_end(as_of) < cutoff:
+        return f"status unconfirmed since {as_of[:4]}"
+    return None
+
+
+def status_dating(projects: pd.DataFrame, today: str) -> pd.DataFrame:
+    """Projects whose status is not dated or not confirmed for two years, oldest first."""
+    rows = []
+    for p in projects.itertuples():
+        flag = status_flag(p.status_as_of, today)
+        if flag:
+            as_of = "" if geo.missing(p.status_as_of) else p.status_as_of
+            rows.append({"id": p.id, "flag": flag, "as of": as_of,
+                         "status": model.PROJECT_STATUSES[p.status], "project": p.name})
+    frame = pd.DataFrame(rows, columns=["id", "flag", "as of", "status", "project"])
+    return frame.sort_values(["as of", "id"], kind="stable").reset_index(drop=True)
+
+
+def dated_share(projects: pd.DataFrame) -> float:
+    """The share of projects whose status carries the date a source gives it."""
+    if not len(projects):
+        return 1.0
+    return float(projects["status_as_of"].notna().mean())

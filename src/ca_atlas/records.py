@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import model
 from .model import quote
-from .validation import RecordChecker, dates_in_order, keys_text, number_problem
+from .validation import RecordChecker, dates_in_order, keys_text, number_problem, url_problem
 
 #: The largest amount accepted, in units of its own currency: a US$10bn project in Uzbek
 #: som is about 1.2e14, so 1e15 leaves room for every real figure and refuses typos and
@@ -20,7 +20,8 @@ AMOUNT_MAX = 1e15
 
 PROJECT_FIELDS = (
     "id name country place lat lon location_precision route sector description investors "
-    "financing_type amount dates status flags corridors sources confidence note last_verified"
+    "financing_type amount dates status status_as_of status_source status_history flags "
+    "corridors sources confidence note last_verified"
 ).split()
 CORRIDOR_FIELDS = (
     "id name kind status description nodes sources confidence note last_verified"
@@ -62,6 +63,7 @@ def project(c: RecordChecker) -> dict:
         "amount": amount,
         "dates": dates,
         "status": c.choice("status", model.PROJECT_STATUSES),
+        **_status_dating(c),
         "flags": c.choices("flags", model.PROJECT_FLAGS),
         "corridors": c.id_list("corridors"),
         "sources": c.sources(),
@@ -69,6 +71,48 @@ def project(c: RecordChecker) -> dict:
         "note": c.text("note", required=False),
         "last_verified": c.date("last_verified", required=True),
     }
+
+
+def _status_dating(c: RecordChecker) -> dict:
+    """Since when the status is known, the source that states it, and the stages sources
+    show (``status_history``, oldest first). A date needs its source and a source its
+    date; the history may be left out."""
+    as_of = c.date("status_as_of")
+    raw = c.record.get("status_source")
+    source = None
+    if raw is not None:
+        if not isinstance(raw, Mapping):
+            c.error("status_source", f"expected {{url, publisher, date}}, got {quote(raw)}")
+        else:
+            found = c.sources("status_source", required=False, where={"status_source": [raw]})
+            source = found[0] if found else None
+    if as_of is not None and raw is None:
+        c.error("status_source", "is required with status_as_of: the source that states "
+                                 "the status {url, publisher, date}")
+    if raw is not None and as_of is None and c.record.get("status_as_of") is None:
+        c.error("status_as_of", "is required with status_source: the date the source gives "
+                                "the status, like 2025-12-20, 2025-12 or 2025")
+    history = []
+    stages = c.record.get("status_history")
+    if stages is not None and not isinstance(stages, list):
+        c.error("status_history", f"expected a list of {{status, as_of, url}}, got {quote(stages)}")
+        stages = []
+    for i, stage in enumerate(stages or []):
+        where = f"status_history[{i}]"
+        if not isinstance(stage, Mapping) or set(stage) - {"status", "as_of", "url"}:
+            c.error(where, f"expected {{status, as_of, url}}, got {quote(stage)}")
+            continue
+        status = c.choice("status", model.PROJECT_STATUSES, where=stage, label=f"{where}.status")
+        when = c.date("as_of", required=True, where=stage, label=f"{where}.as_of")
+        problem = url_problem(stage.get("url"))
+        if problem:
+            c.error(f"{where}.url", problem)
+            continue
+        if history and when and history[-1]["as_of"] and when < history[-1]["as_of"]:
+            c.error(f"{where}.as_of", f"{when} comes before the stage above it "
+                                      f"({history[-1]['as_of']}): list stages oldest first")
+        history.append({"status": status, "as_of": when, "url": stage["url"].strip()})
+    return {"status_as_of": as_of, "status_source": source, "status_history": history}
 
 
 def _route(c: RecordChecker) -> list[tuple[float, float]] | None:

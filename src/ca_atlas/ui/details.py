@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from .. import popups, query
+from .. import popups, quality, query
 from ..catalog import Atlas
 from .state import set_view_state
 
@@ -52,7 +52,8 @@ def render_selected(atlas: Atlas, view: query.View, state: query.ViewState) -> N
     if state.project not in set(view.projects["id"]):
         st.info("This project is outside the current filters.")
     names = dict(zip(atlas.corridors["id"], atlas.corridors["name"], strict=True))
-    st.html(_CSS + popups.project_html(record, names))
+    flag = quality.status_flag(record.get("status_as_of"), date.today().isoformat())
+    st.html(_CSS + popups.project_html(record, names, status_flag=flag))
     # st.html with escaped text: a caption would read the record's name as Markdown.
     st.html('<p style="color:#666;font-size:0.85rem">Cite as: '
             + popups.safe.text(popups.citation(record, atlas.version, date.today().isoformat()))
