@@ -140,3 +140,19 @@ def test_the_cli_refuses_option_like_revisions(repo, capsys):
     assert (repo / "projects.yaml").stat().st_size > 0
     assert cli.main(["changes", "--data", str(repo), "--since", "v1"]) == 0
     assert "1 changed" in capsys.readouterr().out
+
+
+def test_a_recorded_version_that_does_not_validate_is_a_clear_error(repo, mini_records):
+    """Rules grow stricter over time: an old version that fails today's checks is named
+    with its problem, never a traceback."""
+    from ca_atlas.model import DatasetError
+
+    projects = mini_records["projects"]
+    projects[0]["sector"] = "railways"
+    write_dataset(repo, projects=projects)
+    _git(repo.parent, "commit", "-q", "-am", "A broken version")
+    broken = changes.versions(repo)[1]
+    assert broken.label.endswith("A broken version")
+    with pytest.raises(DatasetError) as info:
+        changes.load_revision(broken.commit, repo)
+    assert "projects.yaml, record 1" in str(info.value) and "'railways'" in str(info.value)
