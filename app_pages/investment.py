@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ca_atlas import charts, model, summaries
+from ca_atlas import chart_kinds, model, summaries
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import chart_select, page, summit_panel
 
@@ -17,7 +17,6 @@ present = [m for m in model.AMOUNT_MEASURES if m in set(atlas.projects["amount_m
 measures = chart_select.measures_filter(view_state, present)
 projects = summaries.with_measures(view.projects, measures)
 caption = summaries.measure_caption(projects)
-subtitle = summaries.measure_subtitle(projects)
 
 head = summaries.headline(view.projects)
 cols = st.columns(5)
@@ -28,19 +27,11 @@ cols[3].metric("Countries", head.countries)
 cols[4].metric("Sectors", head.sectors)
 st.caption(caption + " Click a bar to narrow the filters to it (the chart toolbar also has a box select).")
 
-left, right = st.columns(2)
-with left:
-    fig = charts.country_sector_chart(summaries.by_country_sector(projects), subtitle)
-    chart_select.plotly(fig, "country_sector", view_state)
-with right:
-    fig = charts.japan_vs_others_chart(summaries.japan_vs_others(projects), subtitle)
-    chart_select.plotly(fig, "japan_vs_others", view_state)
-left, right = st.columns(2)
-with left:
-    fig = charts.by_year_chart(summaries.by_year(projects), subtitle)
-    chart_select.plotly(fig, "by_year", view_state)
-with right:
-    fig = charts.by_status_chart(summaries.by_status(view.projects))
-    chart_select.plotly(fig, "by_status", view_state)
-fig = charts.top_investors_chart(summaries.top_investors(projects, view.investors))
-chart_select.plotly(fig, "top_investors", view_state)
+chart_input = chart_kinds.ChartInput(atlas, view.projects, view.investors, tuple(measures))
+kinds = chart_kinds.investment_page()
+# Two charts a row; an odd last one takes the whole width.
+for row in range(0, len(kinds), 2):
+    pair = kinds[row:row + 2]
+    for column, key in zip(st.columns(len(pair)), pair, strict=True):
+        with column:
+            chart_select.plotly(chart_kinds.figure(key, chart_input), key, view_state)

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from .catalog import Atlas
 
 FOLDER = "briefings"
-CHARTS = ("summit", "country_sector", "japan_vs_others", "by_year", "by_status",
-          "top_investors", "exposure_category")
+CHARTS = model.CHART_KINDS
 TOP_KEYS = {"id", "title", "subtitle", "steps"}
 STEP_KEYS = {"id", "title", "narrative", "params", "layers", "view", "highlight", "chart",
              "scenario", "changes_since", "sources"}

@@ -269,6 +269,11 @@ YER ZAR ZMW ZWG
 #: The investor country the Japan-only switch keeps.
 JAPAN = "JPN"
 
+#: The charts a briefing step may name (``chart: by_year``); ca_atlas.chart_kinds declares
+#: how each is drawn, and a test keeps the two lists equal.
+CHART_KINDS = ("country_sector", "japan_vs_others", "by_year", "by_status", "top_investors",
+               "summit", "exposure_category")
+
 
 def quote(value: Any, limit: int = 60, bare: bool = False) -> str:
     """A short rendering of any value for a message, at most about ``limit`` characters.

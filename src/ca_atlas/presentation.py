@@ -7,7 +7,7 @@ from pathlib import Path
 import folium
 import plotly.graph_objects as go
 
-from . import briefing, charts, exposure, maps, network, query, standalone, summaries, summit
+from . import briefing, chart_kinds, maps, network, query, standalone
 from .catalog import Atlas
 
 
@@ -17,31 +17,11 @@ def step_view(atlas: Atlas, step: briefing.Step) -> query.View:
 
 def step_chart(atlas: Atlas, step: briefing.Step, view: query.View,
                presenter: bool = True) -> go.Figure | None:
-    """The Plotly figure a step names, or None."""
-    projects = view.projects
-    subtitle = summaries.measure_subtitle(projects)
-    if step.chart == "summit" and atlas.summit is not None:
-        target = atlas.summit.target()
-        return charts.summit_chart(target.get("usd_reported") if target else None,
-                                   summit.tracked(atlas.projects)["by_measure"], presenter)
-    if step.chart == "country_sector":
-        return charts.country_sector_chart(summaries.by_country_sector(projects), subtitle,
-                                           presenter)
-    if step.chart == "japan_vs_others":
-        return charts.japan_vs_others_chart(summaries.japan_vs_others(projects), subtitle,
-                                            presenter)
-    if step.chart == "by_year":
-        return charts.by_year_chart(summaries.by_year(projects), subtitle, presenter)
-    if step.chart == "by_status":
-        return charts.by_status_chart(summaries.by_status(projects), presenter)
-    if step.chart == "top_investors":
-        return charts.top_investors_chart(summaries.top_investors(projects, view.investors),
-                                          presenter)
-    if step.chart == "exposure_category":
-        touching = exposure.pairs(atlas, 0, projects=projects)
-        return charts.exposure_chart(exposure.totals(touching, "category"), "usd",
-                                     "Risk category", presenter)
-    return None
+    """The Plotly figure a step names (from the one chart registry), or None."""
+    if not step.chart:
+        return None
+    return chart_kinds.figure(step.chart, chart_kinds.ChartInput(
+        atlas, view.projects, view.investors), presenter)
 
 
 def step_map(atlas: Atlas, step: briefing.Step, view: query.View, height: int

@@ -20,11 +20,3 @@ def test_a_step_from_a_view_reproduces_the_view(atlas, tmp_path):
     assert read.state() == state.with_(project=None)
     assert read.highlight == {"projects": ("uz-tashkent-new-airport",)}
     assert yaml.safe_load(text)["id"] == "my-briefing"
-
-
-def test_selecting_an_investor_bar_filters_by_the_name_as_recorded():
-    from ca_atlas.ui import chart_select
-
-    point = {"customdata": ["A &amp; B &lt;Ltd&gt;", "Japan", 2, "A & B <Ltd>"]}
-    state = chart_select.narrowed("top_investors", [point], query.ViewState())
-    assert state.investors == ("A & B <Ltd>",)
