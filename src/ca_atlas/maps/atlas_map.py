@@ -1,0 +1,52 @@
+"""The atlas map of a view: basemap, corridors, risk notes, projects, legend."""
+
+from __future__ import annotations
+
+import folium
+import folium.plugins
+from branca.element import Element
+
+from ..catalog import Atlas
+from ..query import View, ViewState
+from .base import CENTER, ZOOM, basemap_layers, tile_layers
+from .controls import AccessibleMap, FitToFrame, Legend, MetricScale, legend_html
+from .layers import RING_PANE, corridor_layer, highlight_layer, project_layer, risk_layer, view_bounds
+
+
+def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = False,
+              height: int = 640, center: tuple[float, float] | None = None,
+              zoom: float | None = None, highlight: dict | None = None) -> folium.Map:
+    """The whole map for a view. Deterministic for the same inputs.
+
+    ``center`` and ``zoom`` replace the default view of the five countries; ``highlight``
+    ({"projects": [...], "corridors": [...], "risks": [...]}) rings what a briefing points at.
+    """
+    m = folium.Map(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
+                   control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
+                   zoom_snap=0.25, zoom_delta=0.5)
+    m.add_child(AccessibleMap())  # first: the layers' scripts call it
+    if center is None:
+        m.fit_bounds(view_bounds(atlas, state))
+    m.add_child(MetricScale())
+    m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
+    m.add_child(FitToFrame())
+    folium.map.CustomPane(RING_PANE, z_index=650, pointer_events=False).add_to(m)
+    basemap_layers(atlas, m, presenter=presenter)
+    tile_layers(m, state.basemap)
+    if highlight:
+        highlight_layer(atlas, highlight, presenter).add_to(m)
+    if "corridors" in state.layers:
+        corridor_layer(view, presenter).add_to(m)
+    if "risks" in state.layers:
+        risk_layer(view, presenter).add_to(m)
+    if "projects" in state.layers:
+        project_layer(view, selected=state.project, presenter=presenter).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    folium.plugins.Fullscreen(position="topleft", title="Full screen",
+                              title_cancel="Exit full screen").add_to(m)
+    # A long legend would cover a fifth of the map: it starts folded, one click away.
+    long_legend = view.projects["sector"].nunique() > (5 if presenter else 8)
+    m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12,
+                       open=not long_legend))
+    m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
+    return m

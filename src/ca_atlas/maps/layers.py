@@ -1,0 +1,241 @@
+"""The layers a map of a view draws: corridors, risk notes (their areas reach as far as
+:func:`ca_atlas.geo.risk_reach_km` says), projects, and the rings around what a briefing
+step points at. Every text from the data goes through :mod:`ca_atlas.safe` first: folium
+hands tooltips and popups to ``innerHTML`` or a JS template literal."""
+
+from __future__ import annotations
+
+import folium
+import folium.plugins
+import geopandas as gpd
+from folium.utilities import JsCode
+
+from .. import geo, model, popups, safe
+from ..catalog import Atlas
+from ..query import View, ViewState
+from .base import BOUNDS, LAYER_NAMES, PRECISION, _collection, _feature, circle_polygon, marker_radius
+from .controls import REACH_BY_LABEL
+
+
+def corridor_label(seg) -> str:
+    """A corridor segment's accessible name, escaped: corridor, ends, mode and status."""
+    return safe.text(f"Corridor {seg.corridor_name}: {seg.from_node} – {seg.to_node}, "
+                     f"{model.SEGMENT_MODES.get(seg.mode, seg.mode)}, "
+                     f"{model.CORRIDOR_STATUSES.get(seg.status, seg.status).lower()}")
+
+
+def risk_label(risk) -> str:
+    """A risk note's accessible name, escaped: its title and severity."""
+    severity = model.RISK_SEVERITIES.get(risk.severity, risk.severity)
+    return safe.text(f"Risk note: {risk.title}, {severity.lower()} severity")
+
+
+def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["corridors"])
+    corridors = view.corridors.set_index("id")
+    features = []
+    for seg in view.segments.itertuples():
+        corridor = corridors.loc[seg.corridor_id]
+        features.append(_feature(seg.geometry, {
+            "corridor_id": seg.corridor_id,
+            "mode": seg.mode,
+            "status": seg.status,
+            "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"),
+            "label": corridor_label(seg),
+            "popup": popups.corridor_html(corridor, seg),
+        }))
+    if not features:
+        return group
+    weight = 5 if presenter else 3.5
+    folium.GeoJson(
+        _collection(features),
+        name=LAYER_NAMES["corridors"],
+        style_function=lambda f: {
+            "color": model.CORRIDOR_KIND_COLORS.get(f["properties"]["mode"], "#333333"),
+            "weight": weight,
+            "opacity": 0.9,
+            "dashArray": model.CORRIDOR_STATUS_DASH.get(f["properties"]["status"]),
+            "lineCap": "round",
+        },
+        highlight_function=lambda f: {"weight": weight + 3},
+        on_each_feature=REACH_BY_LABEL,
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+    ).add_to(group)
+    return group
+
+
+def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["risks"])
+    areas, points = [], []
+    for r in view.risks.itertuples():
+        props = {
+            "risk_id": r.id,
+            "severity": r.severity,
+            "tooltip": safe.text(f"Risk: {r.title}"),
+            "label": risk_label(r),
+            "popup": popups.risk_html(r),
+        }
+        # the one reach of a risk (a note with no radius covers 10 km around its place), as
+        # exposure and the scenarios count it
+        areas.append(_feature(circle_polygon(r.lat, r.lon, geo.risk_reach_km(r.radius_km)),
+                              props))
+        points.append(_feature(r.geometry, props))
+    if areas:
+        folium.GeoJson(
+            _collection(areas),
+            style_function=lambda f: {
+                "color": model.RISK_SEVERITY_COLORS[f["properties"]["severity"]],
+                "fillColor": model.RISK_SEVERITY_COLORS[f["properties"]["severity"]],
+                "weight": 1.5, "dashArray": "6 4", "fillOpacity": 0.12,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        ).add_to(group)
+    size = 26 if presenter else 20
+    for severity, color in model.RISK_SEVERITY_COLORS.items():
+        chosen = [f for f in points if f["properties"]["severity"] == severity]
+        if not chosen:
+            continue
+        icon = folium.DivIcon(
+            html=f'<svg width="{size}" height="{size}" viewBox="0 0 20 20" aria-hidden="true">'
+                 f'<polygon points="10,1 19,18 1,18" fill="{color}" stroke="#1b1b1b" '
+                 f'stroke-width="1.6"/><text x="10" y="16.5" text-anchor="middle" '
+                 f'font-size="11" font-weight="bold" font-family="sans-serif" fill="#fff">!</text>'
+                 f'</svg>',
+            icon_size=(size, size), icon_anchor=(size // 2, size // 2), class_name="risk-icon")
+        folium.GeoJson(
+            _collection(chosen),
+            marker=folium.Marker(icon=icon),  # Leaflet: a focusable button (keyboard=True)
+            on_each_feature=REACH_BY_LABEL,
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+            popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        ).add_to(group)
+    return group
+
+
+def project_features(projects: gpd.GeoDataFrame) -> list[dict]:
+    """GeoJSON features of the projects that have a location, with escaped labels."""
+    features = []
+    for p in projects.itertuples():
+        if p.geometry is None or p.geometry.is_empty:
+            continue
+        amount = None if p.amount_usd != p.amount_usd else p.amount_usd  # NaN -> None
+        features.append(_feature(p.geometry, {
+            "project_id": p.id,
+            "sector": p.sector,
+            "radius": marker_radius(amount),
+            "known": amount is not None,
+            "tooltip": safe.text(f"{p.name} ({p.country_name})"),
+            "label": safe.text(f"Project: {p.name} ({p.country_name}), "
+                               f"{model.SECTORS.get(p.sector, p.sector)}"),
+        }))
+    return features
+
+
+def project_layer(view: View, selected: str | None = None,
+                  presenter: bool = False, cluster: bool = True) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["projects"])
+    features = project_features(view.projects)
+    routes = view.projects[view.projects["route"].notna()]
+    if len(routes):
+        folium.GeoJson(
+            _collection(_feature(p.route, {"tooltip": safe.text(p.name), "sector": p.sector})
+                        for p in routes.itertuples()),
+            style_function=lambda f: {"color": model.SECTOR_COLORS[f["properties"]["sector"]],
+                                      "weight": 4, "opacity": 0.7},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    if not features:
+        return group
+    target = group
+    if cluster:
+        target = folium.plugins.MarkerCluster(
+            name="Project clusters", control=False,
+            options={"disableClusteringAtZoom": 7, "maxClusterRadius": 18,
+                     "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+        )
+        target.add_to(group)
+    scale = 1.25 if presenter else 1.0
+    # Styled in the browser from each feature's sector and radius: a style computed in
+    # Python per feature makes folium ship a lookup table as large as the data.
+    palette = safe.js_value(model.SECTOR_COLORS)
+    folium.GeoJson(
+        _collection(features),
+        marker=folium.CircleMarker(radius=6, fill=True, weight=1.5),
+        highlight_function=lambda f: {"weight": 4, "color": "#000000"},
+        # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
+        # cluster has no map of its own and throws on every hover. The text is escaped.
+        on_each_feature=JsCode(
+            "function (feature, layer) {"
+            f" const colors = {palette}; const p = feature.properties;"
+            " const fill = colors[p.sector] || '#777777';"
+            f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
+            "  color: p.known ? '#FFFFFF' : fill, fillOpacity: p.known ? 0.9 : 0.35});"
+            " layer.bindTooltip(p.tooltip, {sticky: true});"
+            " atlasA11y.reach(layer, p.label); }"),
+    ).add_to(target)
+    if selected:
+        chosen = view.projects[view.projects["id"] == selected]
+        for p in chosen.itertuples():
+            if p.geometry is None:
+                continue
+            folium.CircleMarker(
+                location=(round(p.geometry.y, PRECISION), round(p.geometry.x, PRECISION)),
+                radius=marker_radius(None if p.amount_usd != p.amount_usd else p.amount_usd)
+                * scale + 7,
+                color="#000000", weight=3, fill=False, interactive=False, pane=RING_PANE,
+            ).add_to(group)
+    return group
+
+
+# -- controls and legend --------------------------------------------------------------------
+
+#: ``onEachFeature`` for a GeoJSON layer whose features carry an escaped ``label``.
+
+
+HIGHLIGHT = "#FFB000"
+#: Rings for the selected and highlighted records sit above the marker clusters' icons.
+RING_PANE = "atlas-rings"
+
+
+def view_bounds(atlas: Atlas, state: ViewState) -> list[list[float]]:
+    """What the map opens on: the chosen countries, or the five."""
+    if not state.countries:
+        return BOUNDS
+    chosen = atlas.boundaries[atlas.boundaries["iso_a3"].isin(state.countries)]
+    if chosen.empty:
+        return BOUNDS
+    west, south, east, north = chosen.total_bounds
+    return [[round(float(south), 2), round(float(west), 2)],
+            [round(float(north), 2), round(float(east), 2)]]
+
+
+def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> folium.FeatureGroup:
+    """Rings around chosen projects and risk notes, a glow under chosen corridors."""
+    group = folium.FeatureGroup(name="Highlighted", control=False)
+    segs = atlas.segments[atlas.segments["corridor_id"].isin(highlight.get("corridors", ()))]
+    if len(segs):
+        folium.GeoJson(
+            _collection(_feature(s.geometry, {"tooltip": safe.text(s.corridor_name)})
+                        for s in segs.itertuples()),
+            style_function=lambda f: {"color": HIGHLIGHT, "weight": 14 if presenter else 11,
+                                      "opacity": 0.55, "lineCap": "round"},
+            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+        ).add_to(group)
+    points = []
+    projects = atlas.projects[atlas.projects["id"].isin(highlight.get("projects", ()))]
+    for p in projects.itertuples():
+        if p.geometry is not None:
+            amount = None if p.amount_usd != p.amount_usd else p.amount_usd
+            points.append((p.geometry.y, p.geometry.x, marker_radius(amount) + 8, p.name))
+    risks = atlas.risks[atlas.risks["id"].isin(highlight.get("risks", ()))]
+    for r in risks.itertuples():
+        points.append((r.lat, r.lon, 18, r.title))
+    scale = 1.25 if presenter else 1.0
+    for lat, lon, radius, label in points:
+        folium.CircleMarker(location=(round(lat, PRECISION), round(lon, PRECISION)),
+                            radius=radius * scale, color=HIGHLIGHT, weight=4, fill=False,
+                            pane=RING_PANE,
+                            tooltip=folium.Tooltip(safe.text(label))).add_to(group)
+    return group
