@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import files, model, query
+from . import files, model
+from . import view as viewstate
 from .model import DisabledPart, Problem, quote
 from .validation import RecordChecker, keys_text, number_problem
 
@@ -35,7 +36,7 @@ class Step:
     title: str
     narrative: str
     params: dict[str, Any] = field(default_factory=dict)
-    layers: tuple[str, ...] = query.LAYERS
+    layers: tuple[str, ...] = viewstate.LAYERS
     view: dict | None = None  # {"center": [lat, lon], "zoom": z}
     highlight: dict[str, tuple[str, ...]] = field(default_factory=dict)
     chart: str | None = None
@@ -43,9 +44,9 @@ class Step:
     sources: list[dict] = field(default_factory=list)
     changes_since: str | None = None  # a git revision: open with what changed since
 
-    def state(self) -> query.ViewState:
+    def state(self) -> viewstate.ViewState:
         """The view this step shows (filters and layers)."""
-        state, _ = query.from_params(self.params)
+        state, _ = viewstate.from_params(self.params)
         return state.with_(layers=self.layers)
 
 
@@ -168,7 +169,7 @@ def _params(raw: Any, bad) -> dict[str, str | list[str]]:
             bad(label, f"expected text, a number or a list of them, got {quote(value)}")
             continue
         out[key] = texts if isinstance(value, list) else texts[0]
-    _, notes = query.from_params(out)
+    _, notes = viewstate.from_params(out)
     for note in notes:
         bad("params", note)
     return out
@@ -224,10 +225,10 @@ def _step(name: str, row: int, raw: Any, ids: Mapping[str, set[str]],
             bad(key, "is required text")
     params = _params(raw.get("params"), bad)
     layers = (_id_list(raw["layers"], "layers", bad) if raw.get("layers") is not None
-              else query.LAYERS)
+              else viewstate.LAYERS)
     for layer in layers:
-        if layer not in query.LAYERS:
-            bad("layers", f"{quote(layer)} is not one of: {', '.join(query.LAYERS)}")
+        if layer not in viewstate.LAYERS:
+            bad("layers", f"{quote(layer)} is not one of: {', '.join(viewstate.LAYERS)}")
     view = _view(raw.get("view"), bad)
     highlight = {}
     raw_highlight = raw.get("highlight") or {}

@@ -63,3 +63,71 @@ def test_leaf_modules_stay_light():
     state, the vocabularies and geometry do not pull in geopandas or pandas."""
     loaded = _modules_loaded_by("ca_atlas.safe, ca_atlas.view, ca_atlas.model, ca_atlas.geo")
     assert not {"geopandas", "pandas", "shapely", "folium"} & loaded
+
+
+#: The core's layers, lowest first: a module imports only from its own layer or below
+#: (DESIGN.md: files -> data -> view -> analysis -> render -> briefing -> ui/pages/cli).
+LAYERS = {
+    "leaf": {"model", "safe", "geo", "view", "server", "assets"},
+    "data": {"files", "validation", "records", "tables", "boundaries", "summit", "briefing",
+             "catalog", "changes"},
+    "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
+    "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
+    "presentation": {"presentation"},
+    "app": {"cli"},
+}
+RANK = {m: i for i, (_, mods) in enumerate(LAYERS.items()) for m in mods}
+
+
+def _core_imports() -> dict[str, set[str]]:
+    """Each core module's imports of other core modules at import time (what a function
+    imports when it runs, and what only type checkers read, are left out)."""
+    graph = {}
+    for path in _core_files():
+        rel = path.relative_to(CORE).with_suffix("").parts
+        name = rel[0] if rel[0] != "__init__" else ""
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = set()
+        for node in tree.body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level:
+                depth = node.level - (1 if len(rel) > 1 else 0)  # 1: the subpackage itself
+                if depth == 0:  # within a subpackage
+                    continue
+                if node.module:
+                    found.add(node.module.split(".")[0])
+                else:
+                    found |= {a.name for a in node.names}
+        graph.setdefault(name, set()).update(found - {name})
+    graph.pop("", None)
+    return graph
+
+
+def test_every_core_module_has_a_layer():
+    assert set(_core_imports()) == set(RANK)
+
+
+def test_no_import_points_up_and_there_is_no_cycle():
+    graph = _core_imports()
+    upward = [f"{m} ({_layer(m)}) imports {t} ({_layer(t)})"
+              for m, targets in graph.items() for t in targets if RANK[t] > RANK[m]]
+    assert upward == []
+
+    seen, done = set(), set()
+
+    def visit(module, path):
+        assert module not in seen or module in done, " -> ".join([*path, module])
+        if module in done:
+            return
+        seen.add(module)
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+def _layer(module: str) -> str:
+    return next(k for k, mods in LAYERS.items() if module in mods)
