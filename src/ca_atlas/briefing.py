@@ -8,10 +8,13 @@ left out (a :class:`~ca_atlas.model.DisabledPart` lists its problems) and the ot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
 
 from . import files, model
 from . import view as viewstate
@@ -280,3 +283,37 @@ def file_text(brief: Briefing) -> str:
     """The briefing's file as reviewed in data/briefings/ (for download): the text that
     was validated, so the download never reads the file again."""
     return brief.source_text
+
+
+# -- drafting a briefing from views in the app ------------------------------------------------
+
+#: Parameters that belong to a step's view (the filters), not to how the app was opened.
+_STEP_PARAMS = set(viewstate.FILTERS)
+
+
+def step_from_view(state: viewstate.ViewState, title: str, narrative: str, number: int) -> dict:
+    """A briefing step (as its file holds it) that reproduces ``state``: the filters, the
+    layers and the selected project, which the step rings."""
+    params = {k: v for k, v in state.to_params().items() if k in _STEP_PARAMS}
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-")[:40] or f"step-{number}"
+    step = {"id": f"{number:02d}-{slug}", "title": title, "narrative": narrative,
+            "params": params, "layers": list(state.layers)}
+    if state.project:
+        step["highlight"] = {"projects": [state.project]}
+    return step
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes no anchors or aliases: the dataset's reader refuses them."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def draft_yaml(title: str, steps: list[dict]) -> str:
+    """A draft briefing file for review: the steps drafted, under a title."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.casefold()).strip("-") or "draft"
+    doc = {"id": slug, "title": title, "subtitle": "", "steps": steps}
+    header = ("# A briefing drafted in the atlas. Save it as data/briefings/<id>.yaml (the\n"
+              "# file name must match the id), add sources to each step, and have it reviewed.\n")
+    return header + yaml.dump(doc, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True)

@@ -3,14 +3,13 @@
 import yaml
 
 from ca_atlas import briefing, query
-from ca_atlas.ui import briefing_draft
 
 
 def test_a_step_from_a_view_reproduces_the_view(atlas, tmp_path):
     state, _ = query.from_params({"country": "UZB", "japan": "1", "project":
                                   "uz-tashkent-new-airport", "layers": "projects,risks"})
-    step = briefing_draft.step_from_view(state, "Tashkent's new airport", "Why it matters.", 1)
-    text = briefing_draft.draft_yaml("My briefing", [step])
+    step = briefing.step_from_view(state, "Tashkent's new airport", "Why it matters.", 1)
+    text = briefing.draft_yaml("My briefing", [step])
     folder = tmp_path / "briefings"
     folder.mkdir()
     (folder / "my-briefing.yaml").write_text(text, encoding="utf-8")

@@ -108,3 +108,15 @@ def test_changes_since_is_a_revision_never_an_option_or_a_path(tmp_path):
         {"id": "s", "title": "S", "narrative": "n", "changes_since": "HEAD~5"}]}
     (brief,), msgs = load_one(tmp_path, doc)
     assert msgs == [] and brief.steps[0].changes_since == "HEAD~5"
+
+
+def test_a_draft_with_shared_objects_is_written_without_anchors(tmp_path):
+    """yaml.safe_dump writes '&id001' for an object used twice; the reader refuses anchors."""
+    from ca_atlas import files
+    from ca_atlas.view import ViewState
+
+    step = briefing.step_from_view(ViewState(countries=("UZB",)), "A step", "Why.", 1)
+    text = briefing.draft_yaml("Twice", [step, step])  # the same dict twice
+    assert "&id" not in text and "*id" not in text
+    doc = files.parse_yaml("briefings/twice.yaml", text, dict)
+    assert [s["params"] for s in doc["steps"]] == [{"country": ["UZB"]}] * 2
