@@ -28,10 +28,7 @@ cols[4].metric("Sectors", head.sectors)
 st.caption(caption + " Click a bar to narrow the filters to it (the chart toolbar also has a box select).")
 
 chart_input = chart_kinds.ChartInput(atlas, view.projects, view.investors, tuple(measures))
-kinds = chart_kinds.investment_page()
-# Two charts a row; an odd last one takes the whole width.
-for row in range(0, len(kinds), 2):
-    pair = kinds[row:row + 2]
-    for column, key in zip(st.columns(len(pair)), pair, strict=True):
+for row in chart_kinds.investment_rows():
+    for column, key in zip(st.columns(len(row)), row, strict=True):
         with column:
             chart_select.plotly(chart_kinds.figure(key, chart_input), key, view_state)

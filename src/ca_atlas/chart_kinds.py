@@ -55,6 +55,8 @@ class ChartKind:
     narrow: Callable[[Points, ViewState], ViewState] | None = None
     #: Drawn on the Investment page (the others appear on their own pages or in briefings).
     investment_page: bool = True
+    #: Takes a whole row of the page (a legend beside it, long labels); others pair up.
+    wide: bool = False
 
 
 def _summit(c: ChartInput, presenter: bool) -> go.Figure | None:
@@ -80,24 +82,25 @@ KINDS: dict[str, ChartKind] = {k.key: k for k in (
     ChartKind("country_sector", "Investment by country and sector",
               lambda c, p: charts.country_sector_chart(
                   summaries.by_country_sector(c.money), c.subtitle, p),
-              lambda pts, s: s.with_(countries=_codes(pts, 0), sectors=_codes(pts, 1))),
+              lambda pts, s: s.with_(countries=_codes(pts, 0), sectors=_codes(pts, 1)),
+              wide=True),
     ChartKind("japan_vs_others", "Japan beside the other investors",
               lambda c, p: charts.japan_vs_others_chart(
                   summaries.japan_vs_others(c.money), c.subtitle, p),
               lambda pts, s: s.with_(countries=_codes(pts))),
-    ChartKind("by_year", "Investment by year",
-              lambda c, p: charts.by_year_chart(summaries.by_year(c.money), c.subtitle, p),
-              _years),
     # Counts of projects, not money: every project in view, whatever its figure measures.
     ChartKind("by_status", "Projects by status",
               lambda c, p: charts.by_status_chart(summaries.by_status(c.projects), p),
               lambda pts, s: s.with_(statuses=_codes(pts))),
+    ChartKind("by_year", "Investment by year",
+              lambda c, p: charts.by_year_chart(summaries.by_year(c.money), c.subtitle, p),
+              _years, wide=True),
     # The last item of a bar's customdata is the investor's name as recorded, not escaped.
     ChartKind("top_investors", "The largest investors",
               lambda c, p: charts.top_investors_chart(
                   summaries.top_investors(c.money, c.investors), p),
               lambda pts, s: s.with_(investors=tuple(dict.fromkeys(
-                  pt["customdata"][-1] for pt in pts)))),
+                  pt["customdata"][-1] for pt in pts))), wide=True),
     ChartKind("summit", "The Tokyo summit's target beside tracked projects", _summit,
               investment_page=False),
     ChartKind("exposure_category", "Investment exposed to risks, by category", _exposure,
@@ -122,3 +125,14 @@ def narrowed(key: str, points: Iterable[dict], state: ViewState) -> ViewState | 
 def investment_page() -> list[str]:
     """The charts of the Investment page, in the order it shows them."""
     return [k for k, kind in KINDS.items() if kind.investment_page]
+
+
+def investment_rows() -> list[list[str]]:
+    """The Investment page's charts in rows: a wide chart alone, the others two by two."""
+    rows: list[list[str]] = []
+    for key in investment_page():
+        if KINDS[key].wide or not rows or len(rows[-1]) == 2 or KINDS[rows[-1][0]].wide:
+            rows.append([key])
+        else:
+            rows[-1].append(key)
+    return rows

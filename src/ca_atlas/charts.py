@@ -6,6 +6,8 @@ the app can narrow the filters, and every title says what its figures measure.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -25,14 +27,22 @@ def _legible_axes(fig: go.Figure) -> go.Figure:
     return fig
 
 
+def _wrapped(subtitle: str, width: int = 72) -> tuple[str, int]:
+    """The subtitle broken into lines Plotly can show (it cuts one long line at the edge),
+    and how many lines that makes."""
+    lines = textwrap.wrap(subtitle, width) or [""]
+    return "<br>".join(lines), len(lines)
+
+
 def _layout(fig: go.Figure, title: str, subtitle: str, presenter: bool = False) -> go.Figure:
     size = 18 if presenter else 14
+    text, lines = _wrapped(subtitle)
     fig.update_layout(
-        title=dict(text=f"{title}<br><sup>{subtitle}</sup>", x=0, xanchor="left",
+        title=dict(text=f"{title}<br><sup>{text}</sup>", x=0, xanchor="left",
                    font=dict(size=size + 4)),
         font={**FONT, "size": size},
         template="plotly_white",
-        margin=dict(l=10, r=10, t=80, b=10),
+        margin=dict(l=10, r=10, t=70 + 16 * lines, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
         # No drag mode: Streamlit then lets a click select a bar (with a select drag mode
         # only a box drawn with the toolbar's tool would); the toolbar still offers box select.
@@ -58,15 +68,20 @@ def country_sector_chart(data: pd.DataFrame, caption: str, presenter: bool = Fal
     fig = go.Figure()
     for sector in [s for s in model.SECTORS if s in set(data["sector"])]:
         part = data[data["sector"] == sector]
+        # Horizontal bars: country names read in full (upright ones were cut to "Kazakh...").
         fig.add_bar(
-            x=part["country_name"], y=part["usd"], name=model.SECTORS[sector],
+            y=part["country_name"], x=part["usd"], name=model.SECTORS[sector], orientation="h",
             marker_color=model.SECTOR_COLORS[sector],
             customdata=list(zip(part["country"], part["sector"], part["projects"], strict=True)),
-            hovertemplate="%{x} · " + model.SECTORS[sector]
-            + "<br>US$ %{y:,.0f}<br>%{customdata[2]} project(s)<extra></extra>",
+            hovertemplate="%{y} · " + model.SECTORS[sector]
+            + "<br>US$ %{x:,.0f}<br>%{customdata[2]} project(s)<extra></extra>",
         )
-    fig.update_layout(barmode="stack", yaxis_title="US$", xaxis_title=None)
-    return _layout(fig, title, caption, presenter)
+    fig.update_layout(barmode="stack", xaxis_title="US$", yaxis_title=None)
+    fig = _layout(fig, title, caption, presenter)
+    # The sectors' legend beside the plot, not over it (a wide chart: the page gives it a row).
+    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left"),
+                      yaxis=dict(categoryorder="category descending"))
+    return fig
 
 
 def top_investors_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
@@ -132,12 +147,18 @@ def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = Fa
     for group, color in (("With Japanese participation", "#BC002D"),
                          ("Other investors only", "#5B7083")):
         part = data[data["group"] == group]
-        fig.add_bar(x=part["country_name"], y=part["usd"], name=group, marker_color=color,
+        fig.add_bar(y=part["country_name"], x=part["usd"], name=group, marker_color=color,
+                    orientation="h",
                     customdata=list(zip(part["country"], part["projects"], strict=True)),
-                    hovertemplate="%{x}<br>US$ %{y:,.0f}<br>%{customdata[1]} project(s)"
+                    hovertemplate="%{y}<br>US$ %{x:,.0f}<br>%{customdata[1]} project(s)"
                                   "<extra></extra>")
-    fig.update_layout(barmode="group", yaxis_title="US$", xaxis_title=None)
-    return _layout(fig, title, caption, presenter)
+    fig.update_layout(barmode="group", xaxis_title="US$", yaxis_title=None)
+    fig = _layout(fig, title, caption, presenter)
+    # The two-item legend in the plot's lower right corner, clear of the axis title.
+    fig.update_layout(yaxis=dict(categoryorder="category descending"),
+                      legend=dict(orientation="v", x=0.99, xanchor="right", y=0.02,
+                                  yanchor="bottom", bgcolor="rgba(255,255,255,0.85)"))
+    return fig
 
 
 
@@ -181,7 +202,8 @@ def summit_chart(target_usd: float | None, tracked_by_measure: dict[str, float],
                                   "US$ %{x:,.0f}<extra></extra>")
     fig.update_layout(barmode="stack", height=260, xaxis_title="US$", yaxis_title=None)
     fig = _layout(fig, title, "Different kinds of figure: the gap is not progress", presenter)
-    fig.update_layout(height=280, dragmode=False, clickmode="none",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
-                      margin=dict(l=10, r=10, t=100, b=10))
+    # The legend under the axis: above the plot it ran into the subtitle.
+    fig.update_layout(height=330, dragmode=False, clickmode="none",
+                      legend=dict(orientation="h", yanchor="top", y=-0.45, x=0,
+                                  xanchor="left"))
     return fig

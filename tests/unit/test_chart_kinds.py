@@ -74,3 +74,18 @@ def test_a_selection_with_nothing_behind_it_changes_nothing():
     assert chart_kinds.narrowed("by_year", [{"x": 1}], ViewState()) is None
     assert chart_kinds.narrowed("summit", [{"customdata": ["x"]}], ViewState()) is None
     assert chart_kinds.narrowed("no-such-chart", [{"customdata": ["x"]}], ViewState()) is None
+
+
+def test_the_investment_page_gives_wide_charts_a_row_and_pairs_the_others():
+    rows = chart_kinds.investment_rows()
+    assert [k for row in rows for k in row] == chart_kinds.investment_page()
+    for row in rows:
+        wide = [chart_kinds.KINDS[k].wide for k in row]
+        assert (len(row) == 1) if any(wide) else (len(row) <= 2)
+    assert ["japan_vs_others", "by_status"] in rows
+
+
+def test_long_subtitles_are_wrapped_not_cut(atlas):
+    fig = chart_kinds.figure("country_sector", _input(atlas))
+    subtitle = fig.layout.title.text.split("<sup>", 1)[1]
+    assert all(len(line) <= 80 for line in subtitle.removesuffix("</sup>").split("<br>"))

@@ -75,7 +75,7 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
             st.plotly_chart(fig, width="stretch", key=f"brief-chart-{step.id}",
                             config={"displayModeBar": False})
             if subtitle:
-                st.caption(subtitle.removesuffix("</sup>"))
+                st.caption(subtitle.removesuffix("</sup>").replace("<br>", " "))
         if result is not None:
             rows = presentation.scenario_lines(result)
             st.markdown("\n".join(f"- {safe.markdown(r)}" for r in rows) or
