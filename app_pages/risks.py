@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ca_atlas import charts, exposure, maps, query
+from ca_atlas import charts, exposure, maps, model, query
 from ca_atlas.popups import usd_text
 from ca_atlas.ui import page, record_tables
 from ca_atlas.ui.state import set_view_state
@@ -47,13 +47,16 @@ exposed_ids = tuple(exposure.per_project(touching)["project_id"])
 exposed_view = query.View(projects=view.projects[view.projects["id"].isin(exposed_ids)],
                           corridors=view.corridors.iloc[0:0], segments=view.segments.iloc[0:0],
                           risks=view.risks, investors=view.investors)
+# The legend starts folded: open, it hid a third of this smaller map.
 m = maps.build_map(atlas, exposed_view, view_state.with_(layers=("projects", "risks")),
-                   height=560)
+                   height=560, legend_open=False)
 st_folium(m, key="risk-map", height=560, use_container_width=True, returned_objects=[])
 
 st.markdown("#### Exposed projects")
 st.dataframe(exposure.per_project(touching).assign(
-    amount=lambda f: f["amount_usd"].map(usd_text))[
+    amount=lambda f: f["amount_usd"].map(usd_text),
+    country=lambda f: f["country"].map(model.country_name),
+    sector=lambda f: f["sector"].map(model.SECTORS))[
     ["project", "country", "sector", "amount", "risks"]].rename(columns=str.capitalize),
     hide_index=True, width="stretch")
 st.markdown("#### Risk register")

@@ -41,7 +41,24 @@ def test_layers_and_controls_present(mini_atlas):
         assert name in html
     assert "L.control.layers" in html and "L.control.fullscreen" in html
     assert "atlas-legend" in html and "control.scale" in html.lower()
-    assert '"maxZoom": 18' in html or '"max_zoom": 18' in html or "maxZoom" in html
+
+
+def test_the_map_itself_has_a_max_zoom_so_clusters_draw(mini_atlas):
+    """Marker clusters on a map with tiles=None draw nothing unless the map has a max zoom:
+    checked on the folium object (the rendered HTML says maxZoom for the tiles anyway)."""
+    m = maps.build_map(mini_atlas, query.apply(mini_atlas, ViewState()), ViewState())
+    assert m.options["max_zoom"] == 18
+
+
+def _legend(m):
+    return next(c for c in m._children.values() if isinstance(c, maps.controls.Legend))
+
+
+def test_the_legend_folds_when_long_or_when_asked(mini_atlas):
+    view = query.apply(mini_atlas, ViewState())
+    assert _legend(maps.build_map(mini_atlas, view, ViewState())).open  # four sectors: open
+    folded = maps.build_map(mini_atlas, view, ViewState(), legend_open=False)
+    assert not _legend(folded).open
 
 
 def test_project_features_carry_ids_sector_and_radius(mini_atlas):

@@ -15,11 +15,13 @@ from .layers import RING_PANE, corridor_layer, highlight_layer, project_layer, r
 
 def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = False,
               height: int = 640, center: tuple[float, float] | None = None,
-              zoom: float | None = None, highlight: dict | None = None) -> folium.Map:
+              zoom: float | None = None, highlight: dict | None = None,
+              legend_open: bool | None = None) -> folium.Map:
     """The whole map for a view. Deterministic for the same inputs.
 
     ``center`` and ``zoom`` replace the default view of the five countries; ``highlight``
     ({"projects": [...], "corridors": [...], "risks": [...]}) rings what a briefing points at.
+    ``legend_open`` opens or folds the legend (by default it folds when it is long).
     """
     m = folium.Map(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
                    control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
@@ -45,8 +47,9 @@ def build_map(atlas: Atlas, view: View, state: ViewState, *, presenter: bool = F
     folium.plugins.Fullscreen(position="topleft", title="Full screen",
                               title_cancel="Exit full screen").add_to(m)
     # A long legend would cover a fifth of the map: it starts folded, one click away.
-    long_legend = view.projects["sector"].nunique() > (5 if presenter else 8)
+    if legend_open is None:
+        legend_open = view.projects["sector"].nunique() <= (5 if presenter else 8)
     m.add_child(Legend(legend_html(view, state), font_px=16 if presenter else 12,
-                       open=not long_legend))
+                       open=legend_open))
     m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
     return m

@@ -14,6 +14,8 @@ def projects_table(projects: pd.DataFrame) -> None:
     frame["sector"] = frame["sector"].map(model.SECTORS)
     frame["status"] = frame["status"].map(model.PROJECT_STATUSES)
     frame["amount_measure"] = frame["amount_measure"].map(model.AMOUNT_MEASURES)
+    frame["location_precision"] = frame["location_precision"].map(model.LOCATION_PRECISIONS)
+    frame["confidence"] = frame["confidence"].map(model.CONFIDENCE)
     frame["first_source"] = projects["sources"].map(lambda s: s[0]["url"] if s else None).values
     shown = ["name", "country_name", "sector", "status", "investors", "amount_value",
              "amount_currency", "amount_measure", "amount_usd_m", "date_signed",
