@@ -49,8 +49,10 @@ with map_col:
 st.markdown("#### Origin–destination results")
 st.dataframe(table, hide_index=True, width="stretch")
 st.caption("Distances are geodesic between corridor nodes. Times use CAREC CPMM 2020 average "
-           "speeds without delay plus average border-crossing times (data/transit.yaml); sea, "
-           "waterway and pipeline legs have no sourced speed and are left untimed.")
+           "road and rail speeds without delay plus average border-crossing times, and for sea "
+           "legs a speed derived from a reported Caspian ferry crossing (Kuryk–Alat, 20–22 h), "
+           "without waiting for a sailing or port handling (data/transit.yaml); waterway and "
+           "pipeline legs have no sourced speed and are left untimed.")
 
 st.markdown("#### Projects that depend on what is blocked")
 if result.projects.empty:
