@@ -28,7 +28,7 @@ else:
 height = 520 if ctx.presenting else 680
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    m = maps.build_map(atlas, view, view_state, height=height, presenter=ctx.presenting)
+    m = maps.build_map(atlas, view, view_state, height=height, theme=ctx.theme)
     out = st_folium(m, key="atlas-map", height=height, use_container_width=True,
                     returned_objects=["last_active_drawing"])
     clicked = details.clicked_project(out)

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from . import charts, exposure, summaries, summit
 from .catalog import Atlas
+from .theme import NORMAL, Theme
 from .view import ViewState
 
 
@@ -50,7 +51,7 @@ def _codes(points: Points, index: int = 0) -> tuple:
 class ChartKind:
     key: str
     label: str
-    build: Callable[[ChartInput, bool], go.Figure | None]
+    build: Callable[[ChartInput, Theme], go.Figure | None]
     #: The view a selection of bars asks for; None when the chart's bars select nothing.
     narrow: Callable[[Points, ViewState], ViewState] | None = None
     #: Drawn on the Investment page (the others appear on their own pages or in briefings).
@@ -59,18 +60,18 @@ class ChartKind:
     wide: bool = False
 
 
-def _summit(c: ChartInput, presenter: bool) -> go.Figure | None:
+def _summit(c: ChartInput, theme: Theme) -> go.Figure | None:
     if c.atlas.summit is None:
         return None
     target = c.atlas.summit.target()
     return charts.summit_chart(target.get("usd_reported") if target else None,
-                               summit.tracked(c.atlas.projects)["by_measure"], presenter)
+                               summit.tracked(c.atlas.projects)["by_measure"], theme)
 
 
-def _exposure(c: ChartInput, presenter: bool) -> go.Figure:
+def _exposure(c: ChartInput, theme: Theme) -> go.Figure:
     touching = exposure.pairs(c.atlas, 0, projects=c.projects)
     return charts.exposure_chart(exposure.totals(touching, "category"), "usd", "Risk category",
-                                 presenter)
+                                 theme)
 
 
 def _years(points: Points, state: ViewState) -> ViewState:
@@ -80,25 +81,25 @@ def _years(points: Points, state: ViewState) -> ViewState:
 
 KINDS: dict[str, ChartKind] = {k.key: k for k in (
     ChartKind("country_sector", "Investment by country and sector",
-              lambda c, p: charts.country_sector_chart(
-                  summaries.by_country_sector(c.money), c.subtitle, p),
+              lambda c, t: charts.country_sector_chart(
+                  summaries.by_country_sector(c.money), c.subtitle, t),
               lambda pts, s: s.with_(countries=_codes(pts, 0), sectors=_codes(pts, 1)),
               wide=True),
     ChartKind("japan_vs_others", "Japan beside the other investors",
-              lambda c, p: charts.japan_vs_others_chart(
-                  summaries.japan_vs_others(c.money), c.subtitle, p),
+              lambda c, t: charts.japan_vs_others_chart(
+                  summaries.japan_vs_others(c.money), c.subtitle, t),
               lambda pts, s: s.with_(countries=_codes(pts))),
     # Counts of projects, not money: every project in view, whatever its figure measures.
     ChartKind("by_status", "Projects by status",
-              lambda c, p: charts.by_status_chart(summaries.by_status(c.projects), p),
+              lambda c, t: charts.by_status_chart(summaries.by_status(c.projects), t),
               lambda pts, s: s.with_(statuses=_codes(pts))),
     ChartKind("by_year", "Investment by year",
-              lambda c, p: charts.by_year_chart(summaries.by_year(c.money), c.subtitle, p),
+              lambda c, t: charts.by_year_chart(summaries.by_year(c.money), c.subtitle, t),
               _years, wide=True),
     # The last item of a bar's customdata is the investor's name as recorded, not escaped.
     ChartKind("top_investors", "The largest investors",
-              lambda c, p: charts.top_investors_chart(
-                  summaries.top_investors(c.money, c.investors), p),
+              lambda c, t: charts.top_investors_chart(
+                  summaries.top_investors(c.money, c.investors), t),
               lambda pts, s: s.with_(investors=tuple(dict.fromkeys(
                   pt["customdata"][-1] for pt in pts))), wide=True),
     ChartKind("summit", "The Tokyo summit's target beside tracked projects", _summit,
@@ -108,9 +109,9 @@ KINDS: dict[str, ChartKind] = {k.key: k for k in (
 )}
 
 
-def figure(key: str, chart_input: ChartInput, presenter: bool = False) -> go.Figure | None:
+def figure(key: str, chart_input: ChartInput, theme: Theme = NORMAL) -> go.Figure | None:
     """The chart ``key`` for this input, or None when it has nothing to draw from."""
-    return KINDS[key].build(chart_input, presenter)
+    return KINDS[key].build(chart_input, theme)
 
 
 def narrowed(key: str, points: Iterable[dict], state: ViewState) -> ViewState | None:

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import model, safe
+from .theme import NORMAL, Theme
 
 FONT = dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=14, color="#1b1b1b")
 #: Axis ticks and titles. Streamlit's chart theme draws them in #808495,
@@ -34,8 +35,8 @@ def _wrapped(subtitle: str, width: int = 72) -> tuple[str, int]:
     return "<br>".join(lines), len(lines)
 
 
-def _layout(fig: go.Figure, title: str, subtitle: str, presenter: bool = False) -> go.Figure:
-    size = 18 if presenter else 14
+def _layout(fig: go.Figure, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
+    size = theme.chart_font_px
     text, lines = _wrapped(subtitle)
     fig.update_layout(
         title=dict(text=f"{title}<br><sup>{text}</sup>", x=0, xanchor="left",
@@ -53,18 +54,18 @@ def _layout(fig: go.Figure, title: str, subtitle: str, presenter: bool = False) 
     return _legible_axes(fig)
 
 
-def _empty(title: str, presenter: bool = False) -> go.Figure:
+def _empty(title: str, theme: Theme = NORMAL) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text="No projects in this view", showarrow=False, font=dict(size=16))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _layout(fig, title, "Change the filters to see figures", presenter)
+    return _layout(fig, title, "Change the filters to see figures", theme)
 
 
-def country_sector_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+def country_sector_chart(data: pd.DataFrame, caption: str, theme: Theme = NORMAL) -> go.Figure:
     title = "Investment by country and sector (US$)"
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     fig = go.Figure()
     for sector in [s for s in model.SECTORS if s in set(data["sector"])]:
         part = data[data["sector"] == sector]
@@ -77,17 +78,17 @@ def country_sector_chart(data: pd.DataFrame, caption: str, presenter: bool = Fal
             + "<br>US$ %{x:,.0f}<br>%{customdata[2]} project(s)<extra></extra>",
         )
     fig.update_layout(barmode="stack", xaxis_title="US$", yaxis_title=None)
-    fig = _layout(fig, title, caption, presenter)
+    fig = _layout(fig, title, caption, theme)
     # The sectors' legend beside the plot, not over it (a wide chart: the page gives it a row).
     fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left"),
                       yaxis=dict(categoryorder="category descending"))
     return fig
 
 
-def top_investors_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
+def top_investors_chart(data: pd.DataFrame, theme: Theme = NORMAL) -> go.Figure:
     title = "Top investors by value of the projects they take part in (US$)"
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     data = data.iloc[::-1]
     colors = ["#BC002D" if c == model.JAPAN else "#5B7083" for c in data["country"]]
     # Plotly reads labels as a little HTML: investor names from the data are escaped.
@@ -102,13 +103,13 @@ def top_investors_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figur
     ))
     fig.update_layout(xaxis_title="US$", yaxis_title=None, height=max(440, 28 * len(data) + 120))
     return _layout(fig, title, "A project counts in full for each investor, so bars do not add "
-                   "up to the total. Red: Japanese investors.", presenter)
+                   "up to the total. Red: Japanese investors.", theme)
 
 
-def by_year_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+def by_year_chart(data: pd.DataFrame, caption: str, theme: Theme = NORMAL) -> go.Figure:
     title = "Investment by year signed (US$) and cumulative"
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     fig = go.Figure()
     fig.add_bar(x=data["year"], y=data["usd"], name="In the year", marker_color="#0072B2",
                 customdata=list(zip(data["year"], data["projects"], strict=True)),
@@ -116,7 +117,7 @@ def by_year_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> 
     fig.add_scatter(x=data["year"], y=data["cumulative_usd"], name="Cumulative", yaxis="y2",
                     mode="lines+markers", line=dict(color="#D55E00", width=3),
                     hovertemplate="By %{x}: US$ %{y:,.0f}<extra></extra>")
-    fig = _layout(fig, title, caption, presenter)
+    fig = _layout(fig, title, caption, theme)
     fig.update_layout(yaxis=dict(title="US$ in the year", rangemode="tozero"),
                       yaxis2=dict(title="Cumulative US$", overlaying="y", side="right",
                                   rangemode="tozero", showgrid=False),
@@ -126,23 +127,23 @@ def by_year_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> 
     return _legible_axes(fig)  # again: the cumulative axis is new
 
 
-def by_status_chart(data: pd.DataFrame, presenter: bool = False) -> go.Figure:
+def by_status_chart(data: pd.DataFrame, theme: Theme = NORMAL) -> go.Figure:
     title = "Projects by status (count)"
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     fig = go.Figure(go.Bar(
         x=data["status_name"], y=data["projects"], marker_color="#009E73",
         customdata=list(zip(data["status"], strict=True)),
         hovertemplate="%{x}: %{y} project(s)<extra></extra>",
     ))
     fig.update_layout(yaxis_title="Projects", xaxis_title=None)
-    return _layout(fig, title, "Counts of projects, not money", presenter)
+    return _layout(fig, title, "Counts of projects, not money", theme)
 
 
-def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = False) -> go.Figure:
+def japan_vs_others_chart(data: pd.DataFrame, caption: str, theme: Theme = NORMAL) -> go.Figure:
     title = "Japan beside other investors (US$)"
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     fig = go.Figure()
     for group, color in (("With Japanese participation", "#BC002D"),
                          ("Other investors only", "#5B7083")):
@@ -153,7 +154,7 @@ def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = Fa
                     hovertemplate="%{y}<br>US$ %{x:,.0f}<br>%{customdata[1]} project(s)"
                                   "<extra></extra>")
     fig.update_layout(barmode="group", xaxis_title="US$", yaxis_title=None)
-    fig = _layout(fig, title, caption, presenter)
+    fig = _layout(fig, title, caption, theme)
     # The two-item legend in the plot's lower right corner, clear of the axis title.
     fig.update_layout(yaxis=dict(categoryorder="category descending"),
                       legend=dict(orientation="v", x=0.99, xanchor="right", y=0.02,
@@ -164,7 +165,7 @@ def japan_vs_others_chart(data: pd.DataFrame, caption: str, presenter: bool = Fa
 
 
 def exposure_chart(data: pd.DataFrame, column: str, by_label: str,
-                   presenter: bool = False) -> go.Figure:
+                   theme: Theme = NORMAL) -> go.Figure:
     """Exposed US$ by one dimension; ``column`` is 'usd' or 'weighted_usd' (never both)."""
     weighted = column == "weighted_usd"
     title = (f"Severity-weighted exposure by {by_label.lower()}" if weighted
@@ -172,7 +173,7 @@ def exposure_chart(data: pd.DataFrame, column: str, by_label: str,
     subtitle = ("Amount × weight of the most severe risk touching it: an index, not money"
                 if weighted else "Each project counted once per group, at its recorded amount")
     if data.empty:
-        return _empty(title, presenter)
+        return _empty(title, theme)
     data = data.iloc[::-1]
     fig = go.Figure(go.Bar(
         x=data[column], y=data["label"], orientation="h",
@@ -182,11 +183,11 @@ def exposure_chart(data: pd.DataFrame, column: str, by_label: str,
     ))
     fig.update_layout(xaxis_title="US$ (weighted)" if weighted else "US$", yaxis_title=None,
                       height=max(300, 40 * len(data) + 140))
-    return _layout(fig, title, subtitle, presenter)
+    return _layout(fig, title, subtitle, theme)
 
 
 def summit_chart(target_usd: float | None, tracked_by_measure: dict[str, float],
-                 presenter: bool = False) -> go.Figure:
+                 theme: Theme = NORMAL) -> go.Figure:
     """The ¥3tn target (as the press converted it) beside the tracked summit projects'
     known amounts, stacked by what each amount measures."""
     title = "Tracked summit projects beside the ¥3 trillion target (US$)"
@@ -201,7 +202,7 @@ def summit_chart(target_usd: float | None, tracked_by_measure: dict[str, float],
                     hovertemplate=f"{model.AMOUNT_MEASURES.get(measure, measure)}: "
                                   "US$ %{x:,.0f}<extra></extra>")
     fig.update_layout(barmode="stack", height=260, xaxis_title="US$", yaxis_title=None)
-    fig = _layout(fig, title, "Different kinds of figure: the gap is not progress", presenter)
+    fig = _layout(fig, title, "Different kinds of figure: the gap is not progress", theme)
     # The legend under the axis: above the plot it ran into the subtitle.
     fig.update_layout(height=330, dragmode=False, clickmode="none",
                       legend=dict(orientation="h", yanchor="top", y=-0.45, x=0,

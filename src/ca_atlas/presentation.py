@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from . import briefing, chart_kinds, maps, network, query, standalone
 from .catalog import Atlas
+from .theme import PRESENTER, Theme
 
 
 def step_view(atlas: Atlas, step: briefing.Step) -> query.View:
@@ -16,12 +17,12 @@ def step_view(atlas: Atlas, step: briefing.Step) -> query.View:
 
 
 def step_chart(atlas: Atlas, step: briefing.Step, view: query.View,
-               presenter: bool = True) -> go.Figure | None:
+               theme: Theme = PRESENTER) -> go.Figure | None:
     """The Plotly figure a step names (from the one chart registry), or None."""
     if not step.chart:
         return None
     return chart_kinds.figure(step.chart, chart_kinds.ChartInput(
-        atlas, view.projects, view.investors), presenter)
+        atlas, view.projects, view.investors), theme)
 
 
 def step_map(atlas: Atlas, step: briefing.Step, view: query.View, height: int
@@ -34,7 +35,7 @@ def step_map(atlas: Atlas, step: briefing.Step, view: query.View, height: int
         return maps.scenario_map(atlas, view, result, result.graph, pair, height=height), result
     center = tuple(step.view["center"]) if step.view else None
     zoom = step.view["zoom"] if step.view else None
-    return maps.build_map(atlas, view, step.state(), presenter=True, height=height,
+    return maps.build_map(atlas, view, step.state(), theme=PRESENTER, height=height,
                           center=center, zoom=zoom, highlight=step.highlight), None
 
 

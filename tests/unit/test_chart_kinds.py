@@ -4,7 +4,7 @@ selection narrows the view as the Investment page promises."""
 import plotly.graph_objects as go
 import pytest
 
-from ca_atlas import briefing, chart_kinds, model
+from ca_atlas import briefing, chart_kinds, model, theme
 from ca_atlas.view import ViewState
 
 
@@ -28,7 +28,7 @@ def test_every_chart_draws_the_shipped_dataset(atlas, key):
     assert isinstance(fig, go.Figure) and fig.data
     title = fig.layout.title.text
     assert title and "<br><sup>" in title  # every title says what its figures measure
-    presented = chart_kinds.figure(key, _input(atlas), presenter=True)
+    presented = chart_kinds.figure(key, _input(atlas), theme.PRESENTER)
     assert presented.layout.font.size > fig.layout.font.size
 
 
@@ -89,3 +89,10 @@ def test_long_subtitles_are_wrapped_not_cut(atlas):
     fig = chart_kinds.figure("country_sector", _input(atlas))
     subtitle = fig.layout.title.text.split("<sup>", 1)[1]
     assert all(len(line) <= 80 for line in subtitle.removesuffix("</sup>").split("<br>"))
+
+
+def test_the_theme_decides_the_sizes_not_a_flag():
+    assert theme.for_view(False) is theme.NORMAL
+    assert theme.for_view(True) is theme.PRESENTER
+    assert theme.for_view(True, high_contrast=True) is theme.HIGH_CONTRAST
+    assert theme.PRESENTER.chart_font_px > theme.NORMAL.chart_font_px

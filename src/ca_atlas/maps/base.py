@@ -11,6 +11,7 @@ import folium.plugins
 
 from .. import geo, safe
 from ..catalog import Atlas
+from ..theme import NORMAL, Theme
 
 CENTER = (45.0, 66.5)
 ZOOM = 5
@@ -68,7 +69,7 @@ def circle_polygon(lat: float, lon: float, radius_km: float, points: int = 48):
     return Polygon(geo.circle(lat, lon, radius_km, points))
 
 
-def basemap_layers(atlas: Atlas, m: folium.Map, presenter: bool = False) -> None:
+def basemap_layers(atlas: Atlas, m: folium.Map, theme: Theme = NORMAL) -> None:
     """Countries (the five emphasised), water bodies and capitals: works offline."""
     countries = _collection(
         _feature(row.geometry, {"name": safe.text(row.name), "focus": bool(row.focus)})
@@ -103,7 +104,7 @@ def basemap_layers(atlas: Atlas, m: folium.Map, presenter: bool = False) -> None
     for r in capitals.itertuples():
         folium.CircleMarker(
             location=(round(r.geometry.y, PRECISION), round(r.geometry.x, PRECISION)),
-            radius=4 if not presenter else 5,
+            radius=theme.capital_radius,
             color="#222222", weight=1.5, fill=True, fill_color="#FFFFFF", fill_opacity=1,
             tooltip=folium.Tooltip(safe.text(r.name), permanent=True, direction="right",
                                    class_name="capital-label"),

@@ -13,6 +13,7 @@ from folium.utilities import JsCode
 from .. import geo, model, popups, safe
 from ..catalog import Atlas
 from ..query import View, ViewState
+from ..theme import NORMAL, Theme
 from .base import BOUNDS, LAYER_NAMES, PRECISION, _collection, _feature, circle_polygon, marker_radius
 from .controls import REACH_BY_LABEL
 
@@ -30,7 +31,7 @@ def risk_label(risk) -> str:
     return safe.text(f"Risk note: {risk.title}, {severity.lower()} severity")
 
 
-def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+def corridor_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAMES["corridors"])
     corridors = view.corridors.set_index("id")
     features = []
@@ -46,7 +47,7 @@ def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
         }))
     if not features:
         return group
-    weight = 5 if presenter else 3.5
+    weight = theme.corridor_weight
     folium.GeoJson(
         _collection(features),
         name=LAYER_NAMES["corridors"],
@@ -65,7 +66,7 @@ def corridor_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
     return group
 
 
-def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
+def risk_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAMES["risks"])
     areas, points = [], []
     for r in view.risks.itertuples():
@@ -92,7 +93,7 @@ def risk_layer(view: View, presenter: bool = False) -> folium.FeatureGroup:
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
             popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
         ).add_to(group)
-    size = 26 if presenter else 20
+    size = theme.risk_icon_px
     for severity, color in model.RISK_SEVERITY_COLORS.items():
         chosen = [f for f in points if f["properties"]["severity"] == severity]
         if not chosen:
@@ -134,7 +135,7 @@ def project_features(projects: gpd.GeoDataFrame) -> list[dict]:
 
 
 def project_layer(view: View, selected: str | None = None,
-                  presenter: bool = False, cluster: bool = True) -> folium.FeatureGroup:
+                  theme: Theme = NORMAL, cluster: bool = True) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAMES["projects"])
     features = project_features(view.projects)
     routes = view.projects[view.projects["route"].notna()]
@@ -156,7 +157,7 @@ def project_layer(view: View, selected: str | None = None,
                      "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
         )
         target.add_to(group)
-    scale = 1.25 if presenter else 1.0
+    scale = theme.marker_scale
     # Styled in the browser from each feature's sector and radius: a style computed in
     # Python per feature makes folium ship a lookup table as large as the data.
     palette = safe.js_value(model.SECTOR_COLORS)
@@ -211,7 +212,7 @@ def view_bounds(atlas: Atlas, state: ViewState) -> list[list[float]]:
             [round(float(north), 2), round(float(east), 2)]]
 
 
-def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> folium.FeatureGroup:
+def highlight_layer(atlas: Atlas, highlight: dict, theme: Theme = NORMAL) -> folium.FeatureGroup:
     """Rings around chosen projects and risk notes, a glow under chosen corridors."""
     group = folium.FeatureGroup(name="Highlighted", control=False)
     segs = atlas.segments[atlas.segments["corridor_id"].isin(highlight.get("corridors", ()))]
@@ -219,7 +220,7 @@ def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> f
         folium.GeoJson(
             _collection(_feature(s.geometry, {"tooltip": safe.text(s.corridor_name)})
                         for s in segs.itertuples()),
-            style_function=lambda f: {"color": HIGHLIGHT, "weight": 14 if presenter else 11,
+            style_function=lambda f: {"color": HIGHLIGHT, "weight": theme.ring_weight,
                                       "opacity": 0.55, "lineCap": "round"},
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
@@ -232,7 +233,7 @@ def highlight_layer(atlas: Atlas, highlight: dict, presenter: bool = False) -> f
     risks = atlas.risks[atlas.risks["id"].isin(highlight.get("risks", ()))]
     for r in risks.itertuples():
         points.append((r.lat, r.lon, 18, r.title))
-    scale = 1.25 if presenter else 1.0
+    scale = theme.marker_scale
     for lat, lon, radius, label in points:
         folium.CircleMarker(location=(round(lat, PRECISION), round(lon, PRECISION)),
                             radius=radius * scale, color=HIGHLIGHT, weight=4, fill=False,

@@ -61,7 +61,7 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
             st.markdown("\n".join(f"- {safe.markdown(line)}"
                                    for line in presentation.changes_lines(atlas,
                                                                           step.changes_since)))
-        fig = presentation.step_chart(atlas, step, view, presenter=True)
+        fig = presentation.step_chart(atlas, step, view)
         if fig is not None:
             # On a shared screen the subtitle goes under the chart and the legend takes its
             # place under the title.

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import query, safe
+from .. import query, safe, theme
 from ..catalog import Atlas
+from ..theme import NORMAL, Theme
 from . import presenter, sidebar, state
 
 
@@ -17,6 +18,8 @@ class PageContext:
     state: query.ViewState
     view: query.View
     presenting: bool = False
+    #: How maps and charts are drawn here: normal, presenter or high contrast.
+    theme: Theme = NORMAL
 
 
 def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
@@ -48,7 +51,8 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
         presenter.exit_button(view_state)
     state.remember_view()
     return PageContext(atlas=atlas, state=view_state, view=query.apply(atlas, view_state),
-                       presenting=presenting)
+                       presenting=presenting,
+                       theme=theme.for_view(presenting, view_state.high_contrast))
 
 
 _CSS = """
