@@ -269,6 +269,10 @@ YER ZAR ZMW ZWG
 #: The investor country the Japan-only switch keeps.
 JAPAN = "JPN"
 
+#: What a scenario's "best route" minimises, with its label.
+ROUTE_WEIGHTS: dict[str, str] = {"length_km": "Shortest distance",
+                                 "time_h": "Shortest time (where timed)"}
+
 #: The charts a briefing step may name (``chart: by_year``); ca_atlas.chart_kinds declares
 #: how each is drawn, and a test keeps the two lists equal.
 CHART_KINDS = ("country_sector", "japan_vs_others", "by_year", "by_status", "top_investors",

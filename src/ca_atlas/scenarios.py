@@ -32,8 +32,7 @@ PREPARED: dict[str, Prepared] = {p.id: p for p in (
     Prepared("middle-corridor-kz", "Middle Corridor (Kazakhstan)", ("middle-corridor-kz",)),
 )}
 
-#: What "best route" minimises, with its label.
-WEIGHTS = {"length_km": "Shortest distance", "time_h": "Shortest time (where timed)"}
+WEIGHTS = model.ROUTE_WEIGHTS
 
 
 def network_for(atlas: Atlas, origin: str, destination: str) -> str:

@@ -22,7 +22,7 @@ from . import model
 
 LAYERS = ("projects", "corridors", "risks")
 BASEMAPS = ("offline", "light", "osm", "satellite")
-WEIGHTS = ("length_km", "time_h")
+WEIGHTS = tuple(model.ROUTE_WEIGHTS)
 
 #: Bounds on what a link may carry; past them the rest is ignored, with one notice.
 MAX_PARAMS = 40        # distinct parameter names
