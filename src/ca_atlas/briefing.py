@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import files, model
+from . import files, formats, model
 from . import view as viewstate
 from .model import DisabledPart, Problem, quote
 from .validation import RecordChecker, keys_text, number_problem
@@ -90,7 +90,7 @@ def load(data_dir: Path | str, ids: Mapping[str, set[str]]
         brief, title = None, stem
         try:
             text = files.read_text(data_dir, name)
-            content = files.parse_yaml(name, text, dict)
+            content = formats.parse_yaml(name, text, dict)
         except files.FileError as exc:
             problems.append(exc.problem)
         else:

@@ -2,7 +2,7 @@
 
 import yaml
 
-from ca_atlas import briefing
+from ca_atlas import briefing, formats
 
 IDS = {"projects": {"p1"}, "corridors": {"c1"}, "risks": {"r1"}, "blocks": {"Aktau", "c1"}}
 
@@ -112,11 +112,10 @@ def test_changes_since_is_a_revision_never_an_option_or_a_path(tmp_path):
 
 def test_a_draft_with_shared_objects_is_written_without_anchors(tmp_path):
     """yaml.safe_dump writes '&id001' for an object used twice; the reader refuses anchors."""
-    from ca_atlas import files
     from ca_atlas.view import ViewState
 
     step = briefing.step_from_view(ViewState(countries=("UZB",)), "A step", "Why.", 1)
     text = briefing.draft_yaml("Twice", [step, step])  # the same dict twice
     assert "&id" not in text and "*id" not in text
-    doc = files.parse_yaml("briefings/twice.yaml", text, dict)
+    doc = formats.parse_yaml("briefings/twice.yaml", text, dict)
     assert [s["params"] for s in doc["steps"]] == [{"country": ["UZB"]}] * 2

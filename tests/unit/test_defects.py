@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from atlas_fixtures import DATA, dump
 
-from ca_atlas import catalog, files
+from ca_atlas import catalog, formats
 from ca_atlas.model import DatasetError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def edit(name: str, old: str, new: str) -> Callable[[Path], None]:
 @functools.cache
 def _parsed(name: str):
     top = list if name in (P, C, R, CL) else dict
-    return files.parse_yaml(name, text(name), top)
+    return formats.parse_yaml(name, text(name), top)
 
 
 def _splice(name: str, before: list, after: list) -> str | None:

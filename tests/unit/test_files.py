@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ca_atlas import boundaries, files
+from ca_atlas import boundaries, files, formats
 from ca_atlas.files import FileError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,7 +274,7 @@ def test_a_scalar_that_resolves_to_nothing_is_placed(tmp_path):
 
 def test_nesting_is_bounded(tmp_path):
     msg = read_yaml_error(tmp_path, "- " * 40 + "x\n")
-    assert msg.startswith(f"projects.yaml nests deeper than {files.MAX_DEPTH} levels at line 1")
+    assert msg.startswith(f"projects.yaml nests deeper than {formats.MAX_DEPTH} levels at line 1")
 
 
 def test_a_huge_value_is_quoted_by_a_short_prefix(tmp_path):
@@ -366,10 +366,10 @@ def test_yaml_reads_as_pyyaml_s_safe_loader_does():
     for name in names:
         text = (data / name).read_text(encoding="utf-8")
         top = list if name in names[:4] else dict
-        assert files.parse_yaml(name, text, top) == yaml.safe_load(text), name
+        assert formats.parse_yaml(name, text, top) == yaml.safe_load(text), name
     sample = ("- {a: 1, b: 1.5, c: -.inf, d: .nan, e: null, f: ~, g: true, h: no, i: 0x1F, "
               "j: 2025-12-20, k: '2025', l: \"x\", m: 1_000, n: 2025-12-20T10:00:00Z}\n")
-    mine, theirs = files.parse_yaml("x.yaml", sample), yaml.safe_load(sample)
+    mine, theirs = formats.parse_yaml("x.yaml", sample), yaml.safe_load(sample)
     assert math.isnan(mine[0].pop("d")) and math.isnan(theirs[0].pop("d"))  # NaN != NaN
     assert mine == theirs
 

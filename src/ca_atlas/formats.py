@@ -1,0 +1,275 @@
+"""The dataset's text formats: UTF-8, YAML, CSV and GeoJSON, parsed with one error format.
+
+A text that cannot be used raises :class:`FileError`, which carries one
+:class:`~ca_atlas.model.Problem` naming the file, the line and column where there is one,
+and what is wrong; messages quote at most a short prefix of what they show. Refused:
+
+- bytes that are not UTF-8 (the line and column of the first bad byte), NUL characters;
+- an empty text (nothing but white space and comments) and a wrong top-level type;
+- YAML syntax errors; YAML anchors and aliases (the dataset uses none, and an alias bomb
+  of a few hundred bytes expands into gigabytes wherever it is walked), explicit tags,
+  keys given twice in one mapping, nesting deeper than :data:`MAX_DEPTH`, and scalars
+  that resolve to nothing (``2025-13-45``, an integer of 5,000 digits);
+- JSON syntax errors, ``NaN`` and ``Infinity``; GeoJSON that is not a FeatureCollection.
+
+Nothing here touches the filesystem: :mod:`ca_atlas.files` reads the bytes of a dataset
+directory, and the store hands over the texts it keeps; both parse them here. A leaf
+module: it imports the standard library, PyYAML and :mod:`ca_atlas.model` only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import yaml
+
+from .model import Problem, quote
+
+#: libyaml's parser when PyYAML was built with it (much faster), else the Python one. Only
+#: its events are used: values are built from them here (see _compose).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The deepest nesting of YAML collections accepted (the dataset's deepest is 4).
+MAX_DEPTH = 32
+
+_NO_ANCHORS = "the dataset files do not allow anchors and aliases"
+
+
+class FileError(Exception):
+    """A dataset file that cannot be read as what it should be; ``problem`` says why."""
+
+    def __init__(self, problem: Problem, missing: bool = False):
+        super().__init__(str(problem))
+        self.problem = problem
+        #: True when the file does not exist at all (optional files are then skipped).
+        self.missing = missing
+
+
+def error(name: str, message: str, missing: bool = False) -> FileError:
+    return FileError(Problem(name, None, None, None, message), missing=missing)
+
+
+
+# -- YAML --------------------------------------------------------------------------------
+
+_WHAT = {list: "a YAML list of records (each starting '- ')",
+         dict: "a YAML mapping of fields (key: value)"}
+
+
+def _at(mark: Any) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+
+
+def _yamlerror(name: str, text: str, exc: yaml.YAMLError) -> FileError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _text_position(text, max(0, min(exc.position, len(text))))
+        return error(name, f"is not valid YAML at line {line}, column {column}: character "
+                            f"{exc.character!r} is not allowed in YAML text")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    reason = getattr(exc, "problem", None) or "cannot be parsed"
+    context = getattr(exc, "context", None)
+    where = f" at {_at(mark)}" if mark is not None else ""
+    detail = f"{reason} ({context})" if context else reason
+    return error(name, f"is not valid YAML{where}: {quote(detail, 160, bare=True)}")
+
+
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: What a plain scalar may resolve to, and how PyYAML's safe loader turns it into a value.
+_SCALARS = {tag: _CONSTRUCTOR.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR)}
+
+
+def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
+    """A scalar's value as PyYAML's safe loader gives it (plain scalars resolved to null,
+    booleans, numbers and dates; quoted ones are text)."""
+    if not event.implicit[0]:
+        return event.value
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag == _STR:
+        return event.value
+    construct = _SCALARS.get(tag)
+    where = _at(event.start_mark)
+    if construct is None:  # '<<' (a merge key) or '=' (a value key)
+        raise error(name, f"uses {quote(event.value, 10)} at {where}, which plain YAML "
+                           "data does not use; quote it if it is text")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    try:
+        return construct(_CONSTRUCTOR, node)
+    except Exception as exc:  # noqa: BLE001 - any failure is this scalar's
+        raise error(name, f"is not valid YAML at {where}: {quote(event.value, 40)} cannot be "
+                           f"read as {tag.rsplit(':', 1)[-1]} "
+                           f"({quote(str(exc), 100, bare=True)})") from None
+
+
+def _compose(name: str, text: str) -> Any:
+    """The single document in ``text``, built from the parser's events in one pass.
+
+    Gives what ``yaml.safe_load`` gives for plain data, and refuses what the dataset does
+    not use: anchors and aliases (so nothing is shared or recursive, and no alias bomb can
+    expand), explicit tags, merge keys, a key twice in one mapping (the second would
+    silently replace the first), mapping keys that are not scalars, and nesting deeper
+    than MAX_DEPTH.
+    """
+    # One frame per open collection: [value, key or _NO_KEY, start mark].
+    stack: list[list] = []
+    documents = 0
+    result: Any = None
+    no_key = object()
+
+    def add(value: Any, mark: Any) -> None:
+        nonlocal result
+        if not stack:
+            result = value
+            return
+        frame = stack[-1]
+        container = frame[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif frame[1] is no_key:
+            if isinstance(value, (list, dict)):
+                raise error(name, f"has a list or mapping as a mapping key at {_at(mark)}; "
+                                   "keys are text")
+            if value in container:
+                raise error(name, f"has the key {quote(value, 60)} twice in one mapping "
+                                   f"(again at {_at(mark)}): the second would silently "
+                                   "replace the first")
+            frame[1] = value
+        else:
+            container[frame[1]] = value
+            frame[1] = no_key
+
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise error(name, f"uses a YAML alias at {_at(event.start_mark)}: {_NO_ANCHORS}")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            if event.anchor is not None:
+                raise error(name, f"uses a YAML anchor at {_at(event.start_mark)}: "
+                                   f"{_NO_ANCHORS}")
+            if event.tag is not None:
+                raise error(name, f"uses the YAML tag {quote(event.tag, 60)} at "
+                                   f"{_at(event.start_mark)}: the dataset files use plain "
+                                   "YAML without tags")
+        if isinstance(event, yaml.ScalarEvent):
+            add(_scalar(name, event), event.start_mark)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise error(name, f"nests deeper than {MAX_DEPTH} levels at "
+                                   f"{_at(event.start_mark)}")
+            container = {} if isinstance(event, yaml.MappingStartEvent) else []
+            stack.append([container, no_key, event.start_mark])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            container, _, mark = stack.pop()
+            add(container, mark)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise error(name, f"holds a second YAML document at {_at(event.start_mark)}; "
+                                   "a dataset file is one document")
+    return result
+
+
+def parse_yaml(name: str, text: str, top: type = list) -> Any:
+    """``text`` as YAML whose top level is ``top`` (list or dict)."""
+    if _blank(text):
+        raise error(name, "is empty")
+    try:
+        content = _compose(name, text)
+    except yaml.YAMLError as exc:
+        raise _yamlerror(name, text, exc) from None
+    if not isinstance(content, top):
+        got = "null" if content is None else quote(content, 40)
+        raise error(name, f"must be {_WHAT.get(top, top.__name__)}, got {got}")
+    return content
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+def parse_csv(name: str, text: str) -> list[tuple[int, list[str]]]:
+    """The rows of CSV ``text``, each with the line it ends on; blank lines skipped. The
+    first row is the header."""
+    if _blank(text, comments=False):
+        raise error(name, "is empty")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
+    try:
+        for fields in reader:
+            if any(f.strip() for f in fields):
+                rows.append((reader.line_num, fields))
+    except csv.Error as exc:
+        raise error(name, f"is not valid CSV at line {reader.line_num}: "
+                           f"{quote(str(exc), 100, bare=True)}") from None
+    return rows
+
+
+# -- GeoJSON -----------------------------------------------------------------------------
+
+def _refuse_constant(token: str) -> float:
+    raise ValueError(f"{token} is not a number JSON allows")
+
+
+def parse_geojson(name: str, text: str) -> list[Any]:
+    """The features of a GeoJSON FeatureCollection (each checked only to be there; the
+    features themselves are checked by :mod:`ca_atlas.boundaries`)."""
+    if _blank(text, comments=False):
+        raise error(name, "is empty")
+    try:
+        doc = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise error(name, f"is not valid JSON at line {exc.lineno}, column {exc.colno}: "
+                           f"{exc.msg}") from None
+    except RecursionError:
+        raise error(name, "nests too deeply to be GeoJSON") from None
+    except ValueError as exc:
+        raise error(name, f"is not valid GeoJSON: {quote(str(exc), 100, bare=True)}") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        got = quote(doc.get("type"), 40) if isinstance(doc, dict) else quote(doc, 40)
+        raise error(name, f"must be a GeoJSON FeatureCollection, got {got}")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise error(name, f"must have a list of 'features', got {quote(features, 40)}")
+    return features
+# -- text --------------------------------------------------------------------------------
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (1-based, in characters) of byte ``offset``."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def decode(name: str, data: bytes) -> str:
+    """``data`` as UTF-8 text (a leading byte-order mark dropped)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position(data, exc.start)
+        raise error(name, f"is not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, "
+                           f"column {column} ({exc.reason}); save the file as UTF-8") from None
+    text = text.removeprefix("\ufeff")
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = _text_position(text, nul)
+        raise error(name, f"contains a NUL character at line {line}, column {column}: "
+                           "it is not a text file")
+    return text
+
+
+def _blank(text: str, comments: bool = True) -> bool:
+    """Nothing but white space (and, for YAML, comments and document markers)."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if comments and (stripped.startswith("#") or stripped in ("---", "...")):
+            continue
+        return False
+    return True
