@@ -22,7 +22,7 @@ from .model import DisabledPart, Problem, quote
 from .validation import RecordChecker, keys_text, number_problem
 
 if TYPE_CHECKING:
-    from .catalog import Atlas
+    from .atlas import Atlas
 
 FOLDER = "briefings"
 CHARTS = model.CHART_KINDS

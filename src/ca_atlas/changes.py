@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import catalog, files, model
-from .catalog import Atlas
+from .atlas import Atlas
 
 #: Fields whose change is reported, with the label shown.
 COMPARED = {

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import charts, exposure, summaries, summit
-from .catalog import Atlas
+from .atlas import Atlas
 from .theme import NORMAL, Theme
 from .view import ViewState
 

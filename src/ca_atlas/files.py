@@ -27,7 +27,7 @@ from .formats import error as _error
 from .model import quote
 
 __all__ = ["FileError", "digest", "list_folder", "locate", "read_bytes", "read_csv",
-           "read_geojson", "read_text", "read_yaml"]
+           "read_geojson", "read_text", "read_yaml", "stat_signature"]
 
 #: The largest dataset file read: the biggest shipped file is about 0.25 MB, so 32 MB
 #: leaves room for growth while a runaway file cannot exhaust memory.
@@ -154,6 +154,19 @@ def list_folder(data_dir: Path | str, folder: str, suffix: str = ".yaml") -> lis
     except OSError as exc:
         raise _error(label, f"cannot be read: {_os_reason(exc)}") from None
     return [f"{folder}/{n}" for n in names]
+
+
+def stat_signature(data_dir: Path | str, name: str) -> tuple:
+    """What ``stat`` says of a dataset file (size, modification time, inode), or its
+    problem: cheap to ask on every rerun, and different whenever the file was replaced or
+    written. Nothing is opened."""
+    try:
+        info = os.stat(locate(data_dir, name))
+    except FileError as exc:
+        return (name, exc.problem.message)
+    except OSError as exc:
+        return (name, _os_reason(exc))
+    return (name, info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def digest(data_dir: Path | str, names: Iterable[str]) -> str:

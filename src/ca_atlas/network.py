@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from . import geo
-from .catalog import Atlas
+from .atlas import Atlas
 
 #: Networks by what they carry: freight routes never run through a pipeline, and oil
 #: never travels by road in this model.

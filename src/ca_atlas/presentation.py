@@ -8,7 +8,7 @@ import folium
 import plotly.graph_objects as go
 
 from . import briefing, chart_kinds, maps, network, query, standalone
-from .catalog import Atlas
+from .atlas import Atlas
 from .theme import PRESENTER, Theme
 
 

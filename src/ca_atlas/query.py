@@ -22,7 +22,7 @@ from .view import (  # noqa: F401  (re-exported while callers move to ca_atlas.v
 )
 
 if TYPE_CHECKING:  # catalog imports briefing, which reads view states from here
-    from .catalog import Atlas
+    from .atlas import Atlas
 
 
 @dataclass(frozen=True)

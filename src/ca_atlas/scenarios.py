@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import model, network
-from .catalog import Atlas
+from .atlas import Atlas
 
 
 @dataclass(frozen=True)

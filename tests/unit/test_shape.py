@@ -68,9 +68,10 @@ def test_leaf_modules_stay_light():
 #: The core's layers, lowest first: a module imports only from its own layer or below
 #: (DESIGN.md: files -> data -> view -> analysis -> render -> briefing -> ui/pages/cli).
 LAYERS = {
-    "leaf": {"model", "safe", "geo", "view", "theme", "server", "assets", "formats", "files"},
+    "leaf": {"model", "safe", "geo", "view", "theme", "server", "assets", "formats", "files",
+             "atlas"},
     "data": {"validation", "records", "tables", "boundaries", "summit", "briefing",
-             "catalog", "changes"},
+             "dataset", "integrity", "money", "frames", "catalog", "changes"},
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
     "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
     "presentation": {"presentation"},

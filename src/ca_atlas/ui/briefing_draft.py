@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import briefing, presentation, query, standalone
-from ..catalog import Atlas
+from ..atlas import Atlas
 
 _DRAFT = "_briefing_draft"
 

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from .. import briefing, catalog, popups, presentation, query, safe
-from ..catalog import Atlas
+from ..atlas import Atlas
 from .state import set_view_state
 
 

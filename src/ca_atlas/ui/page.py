@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .. import query, safe, theme
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..theme import NORMAL, Theme
 from . import presenter, sidebar, state
 

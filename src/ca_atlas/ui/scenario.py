@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import model, query, scenarios
-from ..catalog import Atlas
+from ..atlas import Atlas
 from .state import set_view_state
 
 

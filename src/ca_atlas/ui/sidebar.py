@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import model, query
-from ..catalog import Atlas
+from ..atlas import Atlas
 from .state import set_view_state
 
 AMOUNT_STOPS = [0, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000]

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from .. import assets, catalog, changes, query, view
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..model import DatasetError
 
 _LOCK = threading.Lock()

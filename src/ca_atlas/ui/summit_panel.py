@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import catalog, charts, model, popups, safe, summit
-from ..catalog import Atlas
+from ..atlas import Atlas
 
 
 def _count_text(row: dict | None) -> str:
