@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from ca_atlas import query
 from ca_atlas.ui import briefing_draft, briefing_view, page, presenter
 from ca_atlas.ui.state import set_view_state
 
@@ -17,22 +16,21 @@ if not briefings:
             "No briefing to show: every briefing file has errors (listed above).")
     st.stop()
 
-chosen = view_state.param("briefing")
-brief = briefings.get(chosen) or next(iter(briefings.values()))
-raw_step = view_state.param("step") or "1"
-number = query.whole_number(raw_step, 1, len(brief.steps)) or 1
-if (chosen, raw_step) != (brief.id, str(number)):
-    set_view_state(view_state.with_params(briefing=brief.id, step=str(number)))
-    view_state = view_state.with_params(briefing=brief.id, step=str(number))
+brief = briefings.get(view_state.briefing) or next(iter(briefings.values()))
+step = view_state.step or 1
+number = step if step <= len(brief.steps) else 1
+if (view_state.briefing, view_state.step) != (brief.id, number):
+    view_state = view_state.with_(briefing=brief.id, step=number)
+    set_view_state(view_state)
 
 if not ctx.presenting:
     left, right = st.columns([3, 1])
     left.selectbox("Briefing", list(briefings), format_func=lambda b: briefings[b].title,
                    index=list(briefings).index(brief.id), key=f"brief-pick-{brief.id}",
-                   on_change=lambda: set_view_state(view_state.with_params(
-                       briefing=st.session_state[f"brief-pick-{brief.id}"], step="1")))
+                   on_change=lambda: set_view_state(view_state.with_(
+                       briefing=st.session_state[f"brief-pick-{brief.id}"], step=1)))
     right.button("Present full screen", key="present-start", type="primary", width="stretch",
-                 on_click=lambda: set_view_state(view_state.with_params(present="1")))
+                 on_click=lambda: set_view_state(view_state.with_(present=True)))
 briefing_view.render(atlas, brief, number, view_state, ctx.presenting)
 if ctx.presenting:
     presenter.exit_button(view_state)  # with the clicker keys

@@ -269,6 +269,17 @@ YER ZAR ZMW ZWG
 #: The investor country the Japan-only switch keeps.
 JAPAN = "JPN"
 
+#: The map's layers, with the names the layer control and the sidebar show.
+MAP_LAYERS: dict[str, str] = {"projects": "Investment projects",
+                              "corridors": "Trade corridors",
+                              "risks": "Risk notes"}
+
+#: The basemaps, as the sidebar offers them (only the first needs no network).
+BASEMAPS: dict[str, str] = {"offline": "Boundaries (works offline)",
+                            "light": "Light tiles (needs internet)",
+                            "osm": "OpenStreetMap (needs internet)",
+                            "satellite": "Satellite (needs internet)"}
+
 #: What a scenario's "best route" minimises, with its label.
 ROUTE_WEIGHTS: dict[str, str] = {"length_km": "Shortest distance",
                                  "time_h": "Shortest time (where timed)"}

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 
 from . import model
 
-LAYERS = ("projects", "corridors", "risks")
-BASEMAPS = ("offline", "light", "osm", "satellite")
+LAYERS = tuple(model.MAP_LAYERS)
+BASEMAPS = tuple(model.BASEMAPS)
 WEIGHTS = tuple(model.ROUTE_WEIGHTS)
 
 #: Bounds on what a link may carry; past them the rest is ignored, with one notice.
@@ -87,32 +87,6 @@ class ViewState:
             if written is not None:
                 out[param.key] = written
         return out
-
-    # -- by parameter name (the names links and briefing files use) -----------------------
-
-    def param(self, key: str) -> str | None:
-        """The value of parameter ``key`` as a link would carry it (the last one of
-        several), or None when it is at its default."""
-        written = self.to_params().get(key)
-        if isinstance(written, list):
-            return written[-1] if written else None
-        return written
-
-    def params(self, key: str) -> tuple[str, ...]:
-        written = self.to_params().get(key)
-        if written is None:
-            return ()
-        return tuple(written) if isinstance(written, list) else (written,)
-
-    def with_params(self, **values: str | Iterable[str] | None) -> ViewState:
-        """A copy with parameters set as a link would set them (None or empty: back to
-        the default). Values it cannot read are left at the default."""
-        changes = {}
-        for key, value in values.items():
-            param = PARAMS[key]
-            raw = [] if value is None else _as_list(value)
-            changes[param.field] = (param.read(raw, []) if raw else _DEFAULTS[param.field])
-        return replace(self, **changes)
 
 
 _DEFAULTS = {f.name: f.default for f in fields(ViewState)}
@@ -248,10 +222,6 @@ def _param(key, field, holds, read_write) -> Param:
     return Param(key, field, holds, *read_write)
 
 
-def _layers():
-    return {name: name for name in LAYERS}
-
-
 PARAMS: dict[str, Param] = {p.key: p for p in (
     _param("country", "countries", "ISO codes of the five countries",
            _codes(lambda: model.FOCUS_COUNTRIES)),
@@ -271,7 +241,7 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     _param("project", "project", "a project id (shown only if the dataset has it)",
            (_one, lambda v: v)),
     _param("layers", "layers", "projects, corridors, risks (comma-separated) or none",
-           _codes(_layers, none_word="none")),
+           _codes(lambda: model.MAP_LAYERS, none_word="none")),
     _param("basemap", "basemap", ", ".join(BASEMAPS), _choice(BASEMAPS, "offline")),
     _param("measures", "measures", "amount measures (comma-separated) or none",
            _codes(lambda: model.AMOUNT_MEASURES, none_word="none")),

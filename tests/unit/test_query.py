@@ -98,8 +98,8 @@ def test_other_pages_parameters_are_typed_and_keep_every_value():
                                   "step": "4", "within": "50", "planned": "1"})
     assert state.blocks == ("ili-river-route", "Aktau") and state.weight == "time_h"
     assert (state.step, state.within_km, state.planned) == (4, 50, True)
-    assert state.params("block") == ("ili-river-route", "Aktau") and state.param("by") == "time_h"
-    changed = state.with_params(block=["Dostyk"], by=None, step=None, within="0", planned=None)
+    changed = state.with_(blocks=("Dostyk",), weight="length_km", step=None, within_km=0,
+                          planned=False)
     assert changed.to_params() == {"block": "Dostyk"}
     assert query.from_params(changed.to_params())[0] == changed
 

@@ -11,19 +11,19 @@ from .state import set_view_state
 
 def measures_filter(state: query.ViewState, present: list[str]) -> list[str]:
     """Which kinds of figure the charts add up; kept in the URL as ``measures``."""
-    raw = state.param("measures")
-    chosen = [m for m in (raw or "").split(",") if m in present] if raw else list(present)
+    measures = state.measures
+    chosen = list(present) if measures is None else [m for m in measures if m in present]
     key = "flt_measures"
-    if key not in st.session_state or st.session_state.get("_synced_measures") != raw:
+    if key not in st.session_state or st.session_state.get("_synced_measures") != measures:
         st.session_state[key] = chosen
-        st.session_state["_synced_measures"] = raw
+        st.session_state["_synced_measures"] = measures
     picked = st.multiselect(
         "Figures to add up", present, key=key, format_func=model.AMOUNT_MEASURES.get,
         help="Amounts measure different things. Choose which kinds the money charts sum; "
              "every chart says which it includes.")
-    value = None if set(picked) == set(present) else (",".join(picked) if picked else "none")
+    value = None if set(picked) == set(present) else tuple(picked)
     st.session_state["_synced_measures"] = value
-    set_view_state(state.with_params(measures=value))
+    set_view_state(state.with_(measures=value))
     return picked
 
 

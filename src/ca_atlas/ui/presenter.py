@@ -87,7 +87,7 @@ _KEYS = """
 
 
 def active(state: query.ViewState) -> bool:
-    return state.param("present") == "1"
+    return state.present
 
 
 def chrome(high_contrast: bool = False) -> None:
@@ -100,7 +100,7 @@ def keyboard() -> None:
 
 
 def _set(state: query.ViewState, on: bool) -> None:
-    set_view_state(state.with_params(present="1" if on else None))
+    set_view_state(state.with_(present=on))
 
 
 def toggle(state: query.ViewState) -> None:
