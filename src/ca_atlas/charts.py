@@ -54,6 +54,20 @@ def _layout(fig: go.Figure, title: str, subtitle: str, theme: Theme = NORMAL) ->
     return _legible_axes(fig)
 
 
+def in_column(fig: go.Figure) -> tuple[go.Figure, str]:
+    """``fig`` laid out for a narrow column beside a briefing step's map on a shared screen:
+    shorter, the legend under the title in the subtitle's place, and the subtitle returned
+    as plain text to show under the chart."""
+    title, _, subtitle = (fig.layout.title.text or "").partition("<br><sup>")
+    fig.update_layout(height=310, margin=dict(l=5, r=5, t=95, b=5),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0,
+                                  xanchor="left", font=dict(size=13)),
+                      title=dict(text=title, font=dict(size=17)))
+    fig.update_xaxes(tickangle=-20, tickfont=dict(size=13))
+    fig.update_yaxes(tickfont=dict(size=13))
+    return fig, subtitle.removesuffix("</sup>").replace("<br>", " ")
+
+
 def _empty(title: str, theme: Theme = NORMAL) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text="No projects in this view", showarrow=False, font=dict(size=16))

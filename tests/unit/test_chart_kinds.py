@@ -96,3 +96,15 @@ def test_the_theme_decides_the_sizes_not_a_flag():
     assert theme.for_view(True) is theme.PRESENTER
     assert theme.for_view(True, high_contrast=True) is theme.HIGH_CONTRAST
     assert theme.PRESENTER.chart_font_px > theme.NORMAL.chart_font_px
+
+
+@pytest.mark.parametrize("key", list(chart_kinds.KINDS))
+def test_a_chart_fits_a_briefing_column_with_its_subtitle_beneath(atlas, key):
+    from ca_atlas import charts
+
+    fig = chart_kinds.figure(key, _input(atlas), theme.PRESENTER)
+    full_title = fig.layout.title.text
+    fig, subtitle = charts.in_column(fig)
+    assert fig.layout.height == 310 and fig.layout.legend.y == 1.0
+    assert "<sup>" not in fig.layout.title.text and full_title.startswith(fig.layout.title.text)
+    assert subtitle and "<br>" not in subtitle and "</sup>" not in subtitle

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import briefing, catalog, popups, presentation, query, safe
+from .. import briefing, catalog, charts, popups, presentation, query, safe
 from ..atlas import Atlas
 from .state import set_view_state
 
@@ -31,7 +31,7 @@ def disabled_notice(atlas: Atlas) -> None:
 
 
 def _go(state: query.ViewState, number: int) -> None:
-    set_view_state(state.with_params(step=str(number)))
+    set_view_state(state.with_(step=number))
 
 
 def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.ViewState,
@@ -40,8 +40,8 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
     view = presentation.step_view(atlas, step)
     title_col, prev_col, count_col, next_col = st.columns([6, 1, 0.7, 1],
                                                           vertical_alignment="center")
-    title_col.html(f'<p class="atlas-present-title">{popups.safe.text(step.title)}</p>'
-                   f'<p class="atlas-present-caption">{popups.safe.text(brief.title)} · step '
+    title_col.html(f'<p class="atlas-present-title">{safe.text(step.title)}</p>'
+                   f'<p class="atlas-present-caption">{safe.text(brief.title)} · step '
                    f"{number} of {len(brief.steps)}</p>")
     prev_col.button("◀ Back", key="present-prev", disabled=number <= 1,
                     on_click=_go, args=(state, number - 1), width="stretch")
@@ -63,19 +63,11 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
                                                                           step.changes_since)))
         fig = presentation.step_chart(atlas, step, view)
         if fig is not None:
-            # On a shared screen the subtitle goes under the chart and the legend takes its
-            # place under the title.
-            title, _, subtitle = fig.layout.title.text.partition("<br><sup>")
-            fig.update_layout(height=310, margin=dict(l=5, r=5, t=95, b=5),
-                              legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0,
-                                          xanchor="left", font=dict(size=13)),
-                              title=dict(text=title, font=dict(size=17)))
-            fig.update_xaxes(tickangle=-20, tickfont=dict(size=13))
-            fig.update_yaxes(tickfont=dict(size=13))
+            fig, subtitle = charts.in_column(fig)
             st.plotly_chart(fig, width="stretch", key=f"brief-chart-{step.id}",
                             config={"displayModeBar": False})
             if subtitle:
-                st.caption(subtitle.removesuffix("</sup>").replace("<br>", " "))
+                st.caption(subtitle)
         if result is not None:
             rows = presentation.scenario_lines(result)
             st.markdown("\n".join(f"- {safe.markdown(r)}" for r in rows) or
