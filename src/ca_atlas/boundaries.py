@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -163,7 +162,7 @@ def _place_props(props: Mapping, bad) -> tuple[str, ...]:
     return PLACE_KINDS[kind] if kind else ("Point", *AREAS)
 
 
-def read(data_dir: Path | str, name: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:
+def read(data_dir: files.Source, name: str, problems: list[Problem]) -> gpd.GeoDataFrame | None:
     """``name`` (:data:`COUNTRIES` or :data:`PLACES`) as a GeoDataFrame in WGS 84; None
     (with its problems added) when anything in it is wrong."""
     try:

@@ -59,7 +59,6 @@ class Briefing:
     title: str
     subtitle: str
     steps: tuple[Step, ...]
-    path: str = ""
     #: The file's text as it was validated (what "download the briefing file" gives).
     source_text: str = ""
 
@@ -74,7 +73,7 @@ def references(atlas: Atlas) -> dict[str, set[str]]:
             "blocks": corridors | risks | set(atlas.nodes["name"]) | segments}
 
 
-def load(data_dir: Path | str, ids: Mapping[str, set[str]]
+def load(data_dir: files.Source, ids: Mapping[str, set[str]]
          ) -> tuple[list[Briefing], list[DisabledPart]]:
     """Every briefing in ``data_dir/briefings`` that has no error, and a disabled part for
     each that has (problems name file, step and field), or for a folder that cannot be
@@ -99,7 +98,7 @@ def load(data_dir: Path | str, ids: Mapping[str, set[str]]
             brief = _briefing(name, stem, content, ids, problems)
             if brief is not None:
                 brief = Briefing(brief.id, brief.title, brief.subtitle, brief.steps,
-                                 path=str(Path(data_dir) / name), source_text=text)
+                                 source_text=text)
         errors = tuple(p for p in problems if p.level == "error")
         if errors or brief is None:
             broken.append(DisabledPart("briefing", name, title, errors))

@@ -14,13 +14,14 @@ with the atlas.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import briefing, frames, integrity, money, records, summit
+from . import briefing, files, frames, integrity, money, records, summit
 from .atlas import Atlas, disabled_parts
 from .dataset import FILES, Documents, default_data_dir, fingerprint
 from .dataset import read as read_documents
@@ -29,13 +30,14 @@ from .records import CLAIM_FIELDS
 from .validation import RecordChecker, check_unique_ids
 
 __all__ = ["FILES", "Atlas", "build", "default_data_dir", "disabled_parts", "fingerprint",
-           "load", "with_parts"]
+           "load", "load_stored", "with_parts"]
 
 
 def load(data_dir: Path | str | None = None) -> Atlas:
     """Read, validate and assemble the dataset in ``data_dir``, with its optional parts."""
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    try:
+
+    def run() -> Atlas:
         if not data_dir.is_dir():
             raise DatasetError([Problem(str(data_dir), None, None, None, "is not a directory")])
         problems: list[Problem] = []
@@ -43,10 +45,33 @@ def load(data_dir: Path | str | None = None) -> Atlas:
         core = build(documents, problems, version=fingerprint(data_dir),
                      source_dir=str(data_dir))
         return with_parts(core, data_dir)
+
+    return _guarded(str(data_dir), run)
+
+
+def load_stored(stored: Mapping[str, bytes], records: Mapping[str, list[Any]], *,
+                version: str, label: str) -> Atlas:
+    """The same from the team's store: its record lists by file name, every other file's
+    bytes by name, and its version; ``label`` names the store in messages."""
+
+    def run() -> Atlas:
+        problems: list[Problem] = []
+        documents = read_documents(stored, problems, records)
+        return with_parts(build(documents, problems, version=version, source_dir=label),
+                          stored)
+
+    return _guarded(label, run)
+
+
+def _guarded(label: str, run) -> Atlas:
+    """``run()``, with any failure but a DatasetError turned into one (the app's last-good
+    fallback needs a DatasetError)."""
+    try:
+        return run()
     except DatasetError:
         raise
-    except Exception as exc:  # noqa: BLE001 - the app's last-good fallback needs a DatasetError
-        raise DatasetError([Problem(str(data_dir), None, None, None,
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise DatasetError([Problem(label, None, None, None,
                                     f"could not be loaded: unexpected {type(exc).__name__} "
                                     f"({quote(str(exc), 200, bare=True)}); please report it")]
                            ) from exc
@@ -93,7 +118,7 @@ def build(documents: Documents, problems: list[Problem], *, version: str,
     )
 
 
-def with_parts(core: Atlas, data_dir: Path | str) -> Atlas:
+def with_parts(core: Atlas, data_dir: files.Source) -> Atlas:
     """``core`` with its optional parts read from ``data_dir``: the summit ledger and the
     briefings, checked against the core's ids. A part whose file has errors is left out
     and listed in ``disabled`` (see :func:`~ca_atlas.atlas.disabled_parts`)."""

@@ -94,9 +94,15 @@ class Documents:
     places: gpd.GeoDataFrame | None
 
 
-def read(data_dir: Path | str, problems: list[Problem]) -> Documents:
-    """Every core file of ``data_dir`` read and parsed; problems are appended."""
-    records = {key: _read_records(data_dir, FILES[key], problems) for key in RECORD_FILES}
+def read(data_dir: files.Source, problems: list[Problem],
+         records: Mapping[str, list[Any]] | None = None) -> Documents:
+    """Every core file of ``data_dir`` (a directory, or stored files' bytes by name) read
+    and parsed; problems are appended. Record lists in ``records``, by file name (the
+    store's, already parsed), are taken as they are instead of their files."""
+    records = records or {}
+    records = {key: (list(records[FILES[key]]) if FILES[key] in records
+                     else _read_records(data_dir, FILES[key], problems))
+               for key in RECORD_FILES}
     fx, fx_ok = _read_fx(data_dir, problems)
     return Documents(
         records=records, fx=fx, fx_ok=fx_ok,
@@ -106,7 +112,7 @@ def read(data_dir: Path | str, problems: list[Problem]) -> Documents:
     )
 
 
-def _read_records(data_dir: Path | str, name: str, problems: list[Problem]
+def _read_records(data_dir: files.Source, name: str, problems: list[Problem]
                   ) -> list[Any] | None:
     """The file's records; None (its problem added) when the file cannot be read at all."""
     try:
@@ -116,7 +122,7 @@ def _read_records(data_dir: Path | str, name: str, problems: list[Problem]
         return None
 
 
-def _read_fx(data_dir: Path | str, problems: list[Problem]) -> tuple[pd.DataFrame, bool]:
+def _read_fx(data_dir: files.Source, problems: list[Problem]) -> tuple[pd.DataFrame, bool]:
     """The rates, and whether the file read without errors."""
     before = len(problems)
     try:
@@ -128,7 +134,7 @@ def _read_fx(data_dir: Path | str, problems: list[Problem]) -> tuple[pd.DataFram
     return frame, not any(p.level == "error" for p in problems[before:])
 
 
-def _read_transit(data_dir: Path | str, problems: list[Problem]) -> dict:
+def _read_transit(data_dir: files.Source, problems: list[Problem]) -> dict:
     """Per-mode speeds and border delays: ``{"modes": {mode: {...}}, "join_km": float}``."""
     try:
         content = files.read_yaml(data_dir, FILES["transit"], dict)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,11 @@ from .formats import error as _error
 from .model import quote
 
 __all__ = ["FileError", "digest", "list_folder", "locate", "read_bytes", "read_csv",
-           "read_geojson", "read_text", "read_yaml", "stat_signature"]
+           "read_geojson", "read_text", "read_yaml", "stat_signature", "Source"]
+
+#: Where dataset files come from: a directory, or the files' bytes by name (as the team's
+#: store keeps them). Every reader below takes either.
+Source = Path | str | Mapping[str, bytes]
 
 #: The largest dataset file read: the biggest shipped file is about 0.25 MB, so 32 MB
 #: leaves room for growth while a runaway file cannot exhaust memory.
@@ -95,8 +99,21 @@ def locate(data_dir: Path | str, name: str) -> Path:
     return Path(real)
 
 
-def read_bytes(data_dir: Path | str, name: str) -> bytes:
-    """The bytes of a dataset file, after :func:`locate`'s checks."""
+def _stored(stored: Mapping[str, bytes], name: str) -> bytes:
+    data = stored.get(name)
+    if data is None:
+        raise _error(name, "is missing", missing=True)
+    if len(data) > MAX_BYTES:
+        raise _error(name, f"is {len(data) / 2**20:,.0f} MB, more than the "
+                           f"{MAX_BYTES // 2**20} MB a dataset file may be")
+    return bytes(data)
+
+
+def read_bytes(data_dir: Source, name: str) -> bytes:
+    """The bytes of a dataset file, after :func:`locate`'s checks (or, from stored files,
+    the same size limit)."""
+    if isinstance(data_dir, Mapping):
+        return _stored(data_dir, name)
     real = locate(data_dir, name)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -125,11 +142,15 @@ def read_bytes(data_dir: Path | str, name: str) -> bytes:
     return data
 
 
-def list_folder(data_dir: Path | str, folder: str, suffix: str = ".yaml") -> list[str]:
+def list_folder(data_dir: Source, folder: str, suffix: str = ".yaml") -> list[str]:
     """The names (``folder/x.yaml``) of the files in ``data_dir/folder`` ending in
     ``suffix``, sorted, hidden files left out; [] when the folder does not exist. A folder
     that is not a directory, leads outside the data directory or cannot be listed raises
     :class:`FileError` (``folder/`` names it)."""
+    if isinstance(data_dir, Mapping):
+        prefix = f"{folder}/"
+        return sorted(n for n in data_dir if n.startswith(prefix) and n.endswith(suffix)
+                      and "/" not in n[len(prefix):] and not n[len(prefix):].startswith("."))
     label = f"{folder}/"
     root = os.path.realpath(data_dir)
     path = os.path.join(data_dir, folder)
@@ -186,22 +207,22 @@ def digest(data_dir: Path | str, names: Iterable[str]) -> str:
 
 
 
-def read_text(data_dir: Path | str, name: str) -> str:
+def read_text(data_dir: Source, name: str) -> str:
     return decode(name, read_bytes(data_dir, name))
 
 
 
 
-def read_yaml(data_dir: Path | str, name: str, top: type = list) -> Any:
+def read_yaml(data_dir: Source, name: str, top: type = list) -> Any:
     """A YAML dataset file whose top level is ``top`` (list or dict)."""
     return parse_yaml(name, read_text(data_dir, name), top)
 
 
-def read_csv(data_dir: Path | str, name: str) -> list[tuple[int, list[str]]]:
+def read_csv(data_dir: Source, name: str) -> list[tuple[int, list[str]]]:
     """The rows of a CSV dataset file, each with the line it ends on (header first)."""
     return parse_csv(name, read_text(data_dir, name))
 
 
-def read_geojson(data_dir: Path | str, name: str) -> list[Any]:
+def read_geojson(data_dir: Source, name: str) -> list[Any]:
     """The features of a GeoJSON FeatureCollection dataset file."""
     return parse_geojson(name, read_text(data_dir, name))

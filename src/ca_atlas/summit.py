@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -119,7 +118,7 @@ def parse(content: Any, problems: list[Problem]) -> Ledger | None:
     return Ledger(summit=dict(content["summit"]), note=note, **sections)
 
 
-def read(data_dir: Path | str) -> tuple[Ledger | None, DisabledPart | None]:
+def read(data_dir: files.Source) -> tuple[Ledger | None, DisabledPart | None]:
     """The ledger in ``data_dir``: ``(ledger, None)``; ``(None, None)`` when there is no
     ledger file (a dataset need not have one); ``(None, disabled)`` when it has errors."""
     problems: list[Problem] = []

@@ -157,3 +157,33 @@ def test_nested_fields_are_named_in_full(tmp_path, mini_records):
                      corridors=mini_records["corridors"])
     assert any("record 4" in m and "field 'investors[1].name'" in m for m in msgs)
     assert any("corridors.yaml, record 1" in m and "field 'nodes[1].name'" in m for m in msgs)
+
+
+def test_stored_files_load_to_the_same_atlas_as_the_directory(mini_dir, mini_atlas):
+    """The team's store hands over record lists and the other files' bytes."""
+    import yaml
+
+    from ca_atlas import dataset
+
+    stored = {p.relative_to(mini_dir).as_posix(): p.read_bytes()
+              for p in mini_dir.rglob("*") if p.is_file()}
+    records = {name: yaml.safe_load(stored.pop(name))
+               for name in ("projects.yaml", "corridors.yaml", "risk_notes.yaml")}
+    atlas = catalog.load_stored(stored, records, version="7", label="store")
+    assert atlas.version == "7" and atlas.source_dir == "store"
+    for frame in ("projects", "corridors", "segments", "risks", "claims", "fx"):
+        got, want = getattr(atlas, frame), getattr(mini_atlas, frame)
+        assert got.drop(columns="geometry", errors="ignore").equals(
+            want.drop(columns="geometry", errors="ignore")), frame
+    assert [b.id for b in atlas.briefings] == [b.id for b in mini_atlas.briefings]
+    assert dataset.FILES["claims"] in stored  # claims came from bytes, not a record list
+
+
+def test_a_broken_stored_file_names_itself(mini_dir):
+    stored = {p.relative_to(mini_dir).as_posix(): p.read_bytes()
+              for p in mini_dir.rglob("*") if p.is_file()}
+    stored["fx_rates.csv"] = b"\xff\xfe"
+    with pytest.raises(DatasetError) as err:
+        catalog.load_stored(stored, {}, version="1", label="store")
+    assert any(p.file == "fx_rates.csv" and "not UTF-8" in p.message
+               for p in err.value.problems)

@@ -383,3 +383,17 @@ def test_merge_keys_and_second_documents_are_refused(tmp_path):
         "one document")
     assert read_yaml_error(tmp_path, "- {[1, 2]: x}\n").startswith(
         "projects.yaml has a list or mapping as a mapping key at line 1, column 4")
+
+
+def test_stored_files_read_like_a_directory():
+    """The store hands its files over as bytes by name: the same readers, the same errors."""
+    stored = {"a.yaml": b"- id: x\n", "briefings/b.yaml": b"id: b\n",
+              "briefings/.hidden.yaml": b"", "briefings/deeper/c.yaml": b"", "bad.csv": b"\xff"}
+    assert files.read_yaml(stored, "a.yaml") == [{"id": "x"}]
+    assert files.list_folder(stored, "briefings") == ["briefings/b.yaml"]
+    assert files.list_folder(stored, "nothing") == []
+    with pytest.raises(FileError) as missing:
+        files.read_text(stored, "gone.yaml")
+    assert missing.value.missing
+    with pytest.raises(FileError, match="not UTF-8"):
+        files.read_csv(stored, "bad.csv")
