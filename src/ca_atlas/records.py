@@ -188,6 +188,11 @@ def _investors(c: RecordChecker) -> list[dict]:
         if not isinstance(item, Mapping):
             c.error(where, f"expected {{name, country, role}}, got {quote(item)}")
             continue
+        extra = set(item) - {"name", "country", "role"}
+        if extra:
+            # A comma inside an unquoted flow mapping splits the name into a second key.
+            c.error(where, f"unknown keys {keys_text(extra)}; an investor has name, country, "
+                           "role (quote a name that holds a comma)")
         name = c.text("name", where=item, label=f"{where}.name")
         country = c.country("country", where=item, label=f"{where}.country")
         role = c.choice("role", model.INVESTOR_ROLES, where=item, label=f"{where}.role")

@@ -187,3 +187,10 @@ def test_a_broken_stored_file_names_itself(mini_dir):
         catalog.load_stored(stored, {}, version="1", label="store")
     assert any(p.file == "fx_rates.csv" and "not UTF-8" in p.message
                for p in err.value.problems)
+
+
+def test_an_investor_name_split_by_an_unquoted_comma_is_an_error(tmp_path, mini_records):
+    """YAML reads {name: A (B, C), ...} as name 'A (B' plus a key 'C)': never silently."""
+    mini_records["projects"][0]["investors"][0]["C)"] = None
+    (msg,) = errors_of(tmp_path, projects=mini_records["projects"])
+    assert "field 'investors[0]'" in msg and "unknown keys" in msg and "quote a name" in msg
