@@ -71,7 +71,7 @@ LAYERS = {
     "leaf": {"model", "safe", "geo", "view", "theme", "server", "assets", "formats", "files",
              "atlas"},
     "data": {"validation", "records", "tables", "boundaries", "summit", "briefing",
-             "dataset", "integrity", "money", "frames", "catalog", "changes"},
+             "dataset", "integrity", "money", "frames", "catalog", "changes", "editing"},
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
     "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
     "presentation": {"presentation"},
