@@ -74,9 +74,13 @@ class Cluster:
         return self._run("psql", "-h", str(self.socket), "-U", self.user, "-d", db, "-v",
                          "ON_ERROR_STOP=1", "-Atc", sql).stdout
 
-    def create_db(self, name: str) -> str:
-        self.psql(f'CREATE DATABASE "{name}"')
-        self.psql("CREATE EXTENSION postgis", db=name)
+    def create_db(self, name: str, template: str | None = None) -> str:
+        """A new database with PostGIS (copied from ``template`` when given)."""
+        if template:
+            self.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        else:
+            self.psql(f'CREATE DATABASE "{name}"')
+            self.psql("CREATE EXTENSION postgis", db=name)
         return self.url(name)
 
     def drop_db(self, name: str) -> None:

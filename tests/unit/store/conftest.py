@@ -13,6 +13,7 @@ from atlas_fixtures import write_dataset
 from ca_atlas.store import Store
 
 _names = itertools.count()
+TEMPLATE = "atlas_template"
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,9 @@ def pg_cluster():
     try:
         cluster.init()
         cluster.start()
+        # A template with PostGIS and the schema: each test's database is a cheap copy.
+        template = Store.open(cluster.create_db(TEMPLATE))
+        template.close()
         yield cluster
     finally:
         cluster.stop()
@@ -38,7 +42,7 @@ def store_url(request, tmp_path):
         return
     cluster = request.getfixturevalue("pg_cluster")
     name = f"atlas_{os.getpid()}_{next(_names)}"
-    yield cluster.create_db(name)
+    yield cluster.create_db(name, template=TEMPLATE)
     cluster.drop_db(name)
 
 
