@@ -24,6 +24,9 @@ from .. import files
 
 WIDTH = 100
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Characters written as \\u escapes in double quotes: YAML line breaks (NEL, LS, PS), C1
+#: controls, DEL and what YAML does not allow in a stream.
+_ESCAPE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 _NONPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -58,11 +61,9 @@ def scalar(value: Any, in_flow: bool = True) -> str:
         return value.isoformat()
     if isinstance(value, str):
         plain = _flow_dump(value) if in_flow else _block_dump(value)
-        if plain == value:
+        if plain == value and not _ESCAPE.search(value):
             return value
-        if not _NONPRINTABLE.search(value):
-            return json.dumps(value, ensure_ascii=False)
-        return plain
+        return _ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
     raise TypeError(f"not a plain value: {type(value).__name__}")
 
 
@@ -107,7 +108,7 @@ def _prose(value: Any) -> bool:
     """Long single-line prose that a folded block gives back unchanged."""
     return (isinstance(value, str) and len(value) > 80 and "\n" not in value
             and "  " not in value and value == value.strip() and "\t" not in value
-            and not _NONPRINTABLE.search(value)
+            and not _NONPRINTABLE.search(value) and not _ESCAPE.search(value)
             and not value.startswith(("#", "-", "?", ":", "|", ">", "!", "&", "*", "%", "@", "`")))
 
 
