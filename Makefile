@@ -7,14 +7,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
+PG_BIN   ?= /usr/lib/postgresql/15/bin
+POSTGIS  ?= /usr/share/postgresql/15/extension/postgis.control
 
-.PHONY: help install vendor chromium run test test-unit test-e2e bench validate lint lock docker clean
+.PHONY: help install vendor chromium postgres run test test-unit test-store test-e2e bench validate lint lock docker clean
 
 help:
 	@echo "make run       serve the atlas on the shipped dataset (http://localhost:8501)"
 	@echo "make test      install what is needed and run every test, browser tests included"
 	@echo "make bench     benchmarks: load, map build, render and filter change in Chromium"
 	@echo "make validate  check the dataset (ca-atlas validate data)"
+	@echo "make test-store  the store's tests on SQLite and a throwaway PostgreSQL + PostGIS"
 	@echo "make lint      ruff"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -36,18 +39,29 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# PostgreSQL 15 + PostGIS 3 for the store tests (they start a throwaway cluster on a Unix socket).
+postgres:
+	@if [ -x "$(PG_BIN)/initdb" ] && [ -f "$(POSTGIS)" ]; then echo "postgres: $(PG_BIN)"; else \
+	  echo "installing Debian's postgresql-15-postgis-3 (needs root or sudo)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql-15-postgis-3 >/dev/null; \
+	fi
+
 run: install vendor
 	$(BIN)/streamlit run serve.py
 
 validate: install
 	$(BIN)/ca-atlas validate data
 
-test: install vendor chromium
+test: install vendor chromium postgres
 	$(BIN)/ca-atlas validate data
 	$(BIN)/python -m pytest -q
 
 test-unit: install vendor
 	$(BIN)/python -m pytest -q tests/unit tests/app
+
+test-store: install postgres
+	$(BIN)/python -m pytest -q tests/unit/store
 
 test-e2e: install vendor chromium
 	$(BIN)/python -m pytest -q tests/e2e

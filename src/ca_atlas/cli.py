@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import catalog, exposure, model, network, scenarios
 from .model import DatasetError
+from .store.cli import add_commands as add_store_commands
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -274,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="FILE.html")
     export.add_argument("--data", help="dataset directory")
     export.set_defaults(func=_briefing_export)
+    add_store_commands(sub)
     return parser
 
 

@@ -1,0 +1,144 @@
+"""``ca-atlas db ...``: the store from a shell.
+
+``init`` creates or upgrades the schema; ``load DIR`` loads a release (``--theirs`` or
+``--ours`` to settle records changed on both sides); ``dump DIR`` writes the files back;
+``status``; ``history [ID]``; ``patch --since DATE`` the changes since a date as a diff.
+The database is ``--database-url``, else ``$ATLAS_DATABASE_URL``, else the embedded SQLite
+file. Errors are one clear message on stderr: exit 1, or 3 for a release conflict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+
+EXIT_ERROR = 1
+EXIT_CONFLICT = 3
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Add ``db`` to the ``ca-atlas`` parser's subcommands."""
+    db = sub.add_parser("db", help="the team's store: init, load, dump, status, history")
+    db.add_argument("--database-url", metavar="URL", help="postgresql://... or sqlite:///FILE "
+                    "(default: $ATLAS_DATABASE_URL, else .atlas/atlas.sqlite3)")
+    db.set_defaults(func=run)
+    cmds = db.add_subparsers(dest="db_command", required=True)
+    cmds.add_parser("init", help="create or upgrade the store's schema")
+    load = cmds.add_parser("load", help="load a dataset directory (a release) into the store")
+    load.add_argument("directory", metavar="DIR")
+    side = load.add_mutually_exclusive_group()
+    side.add_argument("--theirs", dest="on_conflict", action="store_const", const="theirs",
+                      help="records changed on both sides take the release's version")
+    side.add_argument("--ours", dest="on_conflict", action="store_const", const="ours",
+                      help="records changed on both sides keep the store's version")
+    load.add_argument("--who", help="who loads it (default: $ATLAS_USER or the login name)")
+    load.add_argument("--why", help="why (default: 'release loaded from DIR')")
+    dump = cmds.add_parser("dump", help="write the dataset files into a directory")
+    dump.add_argument("directory", metavar="DIR")
+    cmds.add_parser("status", help="what the store holds")
+    hist = cmds.add_parser("history", help="changes, oldest first")
+    hist.add_argument("record_id", nargs="?", metavar="ID")
+    hist.add_argument("--who")
+    hist.add_argument("--since", type=_date, metavar="DATE", help="YYYY-MM-DD[THH:MM] (UTC)")
+    hist.add_argument("--json", action="store_true")
+    patch = cmds.add_parser("patch", help="the changes since a date as a diff of the files")
+    patch.add_argument("--since", type=_date, required=True, metavar="DATE")
+
+
+def _date(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a date like 2026-12-01 or "
+                                         "2026-12-01T09:30") from None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _who(args: argparse.Namespace) -> str:
+    if getattr(args, "who", None):
+        return args.who
+    return os.environ.get("ATLAS_USER") or getpass.getuser()
+
+
+def run(args: argparse.Namespace) -> int:
+    from .errors import Invalid, ReleaseConflict, StoreError
+
+    try:
+        return _run(args)
+    except ReleaseConflict as exc:
+        print(f"ca-atlas db load: refused: {exc}", file=sys.stderr)
+        return EXIT_CONFLICT
+    except Invalid as exc:
+        print(f"ca-atlas db {args.db_command}: {len(exc.problems)} error(s):", file=sys.stderr)
+        for problem in exc.problems[:50]:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    except StoreError as exc:
+        print(f"ca-atlas db {args.db_command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - a database error is a message, not a traceback
+        import sqlalchemy as sa
+
+        if isinstance(exc, sa.exc.SQLAlchemyError):
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
+            print(f"ca-atlas db {args.db_command}: database error: {detail}", file=sys.stderr)
+            return EXIT_ERROR
+        if isinstance(exc, OSError):
+            print(f"ca-atlas db {args.db_command}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .store import Store
+
+    store = Store.open(args.database_url)
+    try:
+        command = args.db_command
+        if command == "init":
+            print(f"store ready: {store.status()['url']} (schema {store.status()['schema']})")
+        elif command == "load":
+            report = store.load(args.directory, _who(args),
+                                args.why or f"release loaded from {args.directory}",
+                                args.on_conflict)
+            print(report.summary())
+        elif command == "dump":
+            names = store.dump(args.directory)
+            print(f"{len(names)} file(s) written to {args.directory}")
+        elif command == "status":
+            _print_status(store.status())
+        elif command == "history":
+            _print_history(store.history(args.record_id, who=args.who, since=args.since), args.json)
+        elif command == "patch":
+            sys.stdout.write(store.patch_since(args.since))
+        return 0
+    finally:
+        store.close()
+
+
+def _print_status(status: dict) -> None:
+    print(f"store:   {status['url']} ({status['dialect']}, schema {status['schema']})")
+    print(f"version: {status['version']}")
+    loaded = status["loaded_at"]
+    print(f"loaded:  {loaded:%Y-%m-%d %H:%M} UTC by {status['loaded_by']}" if loaded
+          else "loaded:  never (ca-atlas db load DIR)")
+    for kind, n in status["records"].items():
+        print(f"  {kind.replace('_', ' ') + 's':11} {n['active']} active, {n['retired']} retired")
+    print(f"edited since the last load: {status['edited_since_load']}")
+
+
+def _print_history(changes: list, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{**c.__dict__, "at": c.at.isoformat()} for c in changes],
+                         ensure_ascii=False, indent=1))
+        return
+    if not changes:
+        print("no changes")
+    for c in changes:
+        what = f"{c.kind} {c.record_id}" if c.record_id else "dataset"
+        print(f"#{c.seq} {c.at:%Y-%m-%d %H:%M:%S} UTC {c.who}: {c.action} {what} "
+              f"(v{c.record_version or '-'}) - {c.why}")

@@ -1,0 +1,126 @@
+"""The change log: writing it, querying it, and the changes since a date as a patch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import writer
+from .schema import changes
+
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class Change:
+    """One logged change. ``before``/``after`` are ``{"document", "retired", "reason"}``
+    (None where the record did not exist); for a load's summary row (``record_id`` None)
+    ``after`` says what the load did."""
+
+    seq: int
+    store_version: int
+    kind: str | None
+    record_id: str | None
+    record_version: int | None
+    action: str
+    who: str
+    at: dt.datetime
+    why: str
+    before: dict | None
+    after: dict | None
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _change(row: Any) -> Change:
+    return Change(row.seq, row.store_version, row.kind, row.record_id, row.record_version,
+                  row.action, row.who, _utc(row.at), row.why, row.before, row.after)
+
+
+def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: str | None,
+        record_version: int | None, action: str, who: str, at: dt.datetime, why: str,
+        before: dict | None, after: dict | None) -> None:
+    conn.execute(changes.insert().values(
+        store_version=store_version, kind=kind, record_id=record_id,
+        record_version=record_version, action=action, who=who, at=bind_time(conn, at), why=why,
+        before=before, after=after))
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def state_of(row: Any) -> dict | None:
+    """A record row's state as the log keeps it; None for no row."""
+    if row is None:
+        return None
+    return {"document": row.document, "retired": bool(row.retired), "reason": row.retired_reason}
+
+
+def bind_time(conn: sa.Connection, value: dt.datetime) -> dt.datetime:
+    """UTC; naive on SQLite (which keeps no zone), so text comparisons order correctly."""
+    value = _utc(value)
+    return value.replace(tzinfo=None) if conn.dialect.name == "sqlite" else value
+
+
+def one(conn: sa.Connection, seq: int) -> Change | None:
+    row = conn.execute(sa.select(changes).where(changes.c.seq == seq)).first()
+    return _change(row) if row else None
+
+
+def query(conn: sa.Connection, record_id: str | None = None, who: str | None = None,
+          since: dt.datetime | None = None, kind: str | None = None) -> list[Change]:
+    """Changes, oldest first, filtered by record, person and time (``since`` inclusive;
+    a naive datetime is taken as UTC)."""
+    q = sa.select(changes).order_by(changes.c.seq).limit(MAX_ROWS)
+    if record_id is not None:
+        q = q.where(changes.c.record_id == record_id)
+    if kind is not None:
+        q = q.where(changes.c.kind == kind)
+    if who is not None:
+        q = q.where(changes.c.who == who)
+    if since is not None:
+        q = q.where(changes.c.at >= bind_time(conn, since))
+    return [_change(row) for row in conn.execute(q)]
+
+
+def patch(conn: sa.Connection, since: dt.datetime) -> str:
+    """A unified diff of the dataset files from their state at ``since`` to now.
+
+    The earlier state is the current one with every record change since ``since`` undone
+    (newest first). Files other than the three record files changed by a load since then
+    are compared as they are now (the store keeps only their latest bytes)."""
+    rows = writer.stored_rows(conn)
+    stored = writer.stored_files(conn)
+    after = writer.render_files(rows, stored)
+    by_key = {(r.kind, r.id): r for r in rows}
+    for change in reversed(query(conn, since=since)):
+        if change.record_id is None:
+            continue
+        key = (change.kind, change.record_id)
+        if change.before is None:
+            by_key.pop(key, None)
+            continue
+        old = by_key.get(key)
+        by_key[key] = writer.Row(
+            change.kind, change.record_id, change.before["document"],
+            old.base if old else None, bool(change.before["retired"]),
+            old.position if old else 10**9, old.lead if old else "\n",
+            old.source_text if old else None)
+    before = writer.render_files(list(by_key.values()), stored)
+    out: list[str] = []
+    for name in sorted(set(before) | set(after)):
+        a, b = before.get(name, b""), after.get(name, b"")
+        if a == b:
+            continue
+        out.extend(difflib.unified_diff(
+            a.decode("utf-8").splitlines(keepends=True), b.decode("utf-8").splitlines(keepends=True),
+            fromfile=f"a/{name}", tofile=f"b/{name}"))
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in out)

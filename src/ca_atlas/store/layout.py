@@ -1,0 +1,94 @@
+"""A record file's text cut into its records and the text between them, and put back.
+
+A record file (``projects.yaml``...) is a YAML list whose items start at column 0 with
+``- ``. :func:`split` cuts it into one block per record, each with its ``lead`` (the
+comments, section headers and blank lines before it) and its own ``text``, plus the
+``tail`` after the last record; :func:`join` writes them back. Joining the blocks of an
+unedited file gives back its text exactly. A file that cannot be cut this way (a flow
+list, an item that does not read back alone as the record it is) is kept whole: its
+records have no text and are written in the canonical style (see ``render``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import files
+
+_ITEM = re.compile(r"^- ")
+_GAP = re.compile(r"^(\s*|#.*)$")  # a blank line or a comment at column 0
+
+
+@dataclass(frozen=True)
+class Block:
+    lead: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Layout:
+    bom: bool
+    blocks: list[Block]
+    tail: str
+
+
+def split(name: str, text: str, documents: list) -> Layout:
+    """The blocks of ``text`` (a record file whose parsed records are ``documents``)."""
+    bom = text.startswith("\ufeff")
+    body = text.removeprefix("\ufeff")
+    lines = body.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if _ITEM.match(line)]
+    if len(starts) != len(documents):
+        return _whole(bom, body, documents)
+    blocks: list[Block] = []
+    ends = [*starts[1:], len(lines)]
+    gap_start = 0
+    for start, end in zip(starts, ends, strict=True):
+        cut = end
+        while cut > start + 1 and _GAP.match(lines[cut - 1].rstrip("\r\n")):
+            cut -= 1
+        blocks.append(Block("".join(lines[gap_start:start]), "".join(lines[start:cut])))
+        gap_start = cut
+    tail = "".join(lines[gap_start:])
+    if not starts:
+        tail = body
+    layout = Layout(bom, blocks, tail)
+    for block, document in zip(blocks, documents, strict=True):
+        try:
+            alone = files.parse_yaml(name, block.text, list)
+        except files.FileError:
+            return _whole(bom, body, documents)
+        if alone != [document]:
+            return _whole(bom, body, documents)
+    if join(layout) != text:
+        return _whole(bom, body, documents)
+    return layout
+
+
+def _whole(bom: bool, body: str, documents: list) -> Layout:
+    """A file kept as records only: none keeps its text, and the comments go."""
+    return Layout(bom, [Block("" if i else _comments(body), None) for i in range(len(documents))],
+                  "")
+
+
+def _comments(body: str) -> str:
+    """The comment lines at the top of a file, kept as the first record's lead."""
+    out = []
+    for line in body.splitlines(keepends=True):
+        if not _GAP.match(line.rstrip("\r\n")):
+            break
+        out.append(line)
+    return "".join(out)
+
+
+def join(layout: Layout) -> str:
+    """The file's text from its blocks (a block with no text must be rendered first)."""
+    parts = ["\ufeff" if layout.bom else ""]
+    for block in layout.blocks:
+        if block.text is None:
+            raise ValueError("a block without text must be rendered before joining")
+        parts.append(block.lead)
+        parts.append(block.text)
+    parts.append(layout.tail)
+    return "".join(parts)
