@@ -129,13 +129,15 @@ def source_kind(source: dict) -> str:
 
 
 def independent_sources(sources: list[dict] | None) -> int:
-    """How many independent publishers a record's sources come from: reposts left out,
-    and sources on one domain, or naming one publisher, counted once."""
+    """How many independent publishers a record's sources come from: reposts left out
+    (a record with reposts only counts one), and sources on one domain, or naming one
+    publisher, counted once."""
     kept = [s for s in sources or [] if source_kind(s) != "repost"]
     domains = {source_domain(s["url"]) for s in kept}
     publishers = {(s.get("publisher") or source_domain(s["url"])).casefold().strip()
                   for s in kept}
-    return min(len(domains), len(publishers))
+    # reposts only: they stand for one text, whose publisher is not named apart
+    return min(len(domains), len(publishers)) or (1 if sources else 0)
 
 
 def has_primary(sources: list[dict] | None) -> bool:

@@ -165,6 +165,9 @@ def _s(url, publisher, kind=None):
     # a repost does not count as independent
     ([_s("https://www.mofa.go.jp/a", "MOFA"), _s("https://gov-base.info/b", "Gov-base", "repost")],
      1, True),
+    # reposts only: one text
+    ([_s("https://today.az/a", "Today.az (Trend)", "repost"),
+      _s("https://menafn.com/b", "MENAFN (Trend)", "repost")], 1, False),
 ])
 def test_independent_and_primary_sources(sources, independent, primary):
     assert quality.independent_sources(sources) == independent
