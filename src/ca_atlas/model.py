@@ -189,7 +189,7 @@ PRIMARY_DOMAINS: dict[str, str] = {
     "eabr.org": "multilateral", "undp.org": "multilateral",
     # governments (besides PRIMARY_SUFFIXES)
     "adilet.zan.kz": "government", "medt.tj": "government", "kppf.kz": "government",
-    "president.uz": "government", "akorda.kz": "government",
+    "president.uz": "government", "akorda.kz": "government", "mfa.tj": "government",
     # companies that build, own or run the projects
     "sojitz.com": "company", "mitsubishicorp.com": "company", "marubeni.com": "company",
     "itochu.co.jp": "company", "sumitomocorp.com": "company", "mitsui.com": "company",
@@ -197,7 +197,9 @@ PRIMARY_DOMAINS: dict[str, str] = {
     "acwapower.com": "company", "andritz.com": "company", "cnpc.com.cn": "company",
     "agmk.uz": "company", "uzeng.uz": "company", "uzgtl.com": "company",
     "bsgp.kz": "company", "ctii.co.jp": "company", "kazatomprom.kz": "company",
-    "jgc.com": "company", "chiyodacorp.com": "company",
+    "jgc.com": "company", "chiyodacorp.com": "company", "railway.uz": "company",
+    "khorgosgateway.com": "company", "atommedia.online": "company", "gopa.eu": "company",
+    "sgcc.uz": "company", "bnpz.uz": "company",
 }
 
 #: Host name endings of government sites: every page under them is primary.
