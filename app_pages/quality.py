@@ -50,14 +50,31 @@ st.caption(f"{len(dating)} project(s) whose status is not dated, or whose source
            f"than {quality.STATUS_STALE_YEARS} years old.")
 st.dataframe(dating, hide_index=True, width="stretch")
 
+st.markdown("#### How strong the sources are")
+strength = quality.source_strength(projects)
+weak = quality.weak_sources(projects)
+left, right = st.columns(2)
+left.metric("At least two independent sources", f"{strength['two_sources']:.0%}",
+            help="Sources on different sites from different publishers; a repost of "
+                 "another source's text does not count (data/README.md).")
+right.metric("At least one primary source", f"{strength['primary']:.0%}",
+             help="The lender's, government's, company's or multilateral bank's own page "
+                  "(model.PRIMARY_DOMAINS, or kind: primary on the source).")
+st.caption(f"{len(weak)} project(s) with fewer than two independent sources or no primary "
+           "source.")
+st.dataframe(weak, hide_index=True, width="stretch")
+
 gaps = quality.gaps(projects)
 st.markdown(f"#### Records with gaps ({len(gaps)})")
 st.dataframe(gaps, hide_index=True, width="stretch")
 conflicts = quality.conflicts(projects)
-st.markdown(f"#### Where sources disagree ({len(conflicts)})")
-st.caption("Each record keeps both figures in its note and says which one it follows.")
+st.markdown(f"#### Where sources give other figures ({conflicts['id'].nunique()} records)")
+st.caption("From each record's other_figures: the figure the record follows, and each "
+           "other figure with its source. 'Same measure' marks two sources disagreeing on "
+           "the same thing; otherwise the figures measure different things.")
 st.dataframe(conflicts, hide_index=True, width="stretch",
-             column_config={"note": st.column_config.TextColumn("Note", width="large")})
+             column_config={"source": st.column_config.LinkColumn("Source"),
+                            "note": st.column_config.TextColumn("Note", width="large")})
 disabled = catalog.disabled_parts(atlas)
 if disabled:
     st.markdown(f"#### Left out because their files have errors ({len(disabled)})")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from . import model, safe
 
@@ -111,6 +112,31 @@ def status_html(p: Mapping[str, Any], flag: str | None = None) -> str:
     return text
 
 
+def _host(url: Any) -> str:
+    """The site of a URL for a link's label ('www.jica.go.jp' -> 'jica.go.jp')."""
+    try:
+        host = urlparse(str(url)).hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.") or "source"
+
+
+def other_figures_html(figures: Iterable[Mapping[str, Any]] | None) -> str:
+    """Other figures sources give for a project, each with what it measures, its year,
+    its source (linked) and a note; empty when there are none."""
+    items = []
+    for f in figures or []:
+        measure = model.AMOUNT_MEASURES.get(f.get("measure") or "", f.get("measure") or "")
+        year = f", {safe.text(f['year'])}" if f.get("year") else ""
+        note = f" — {safe.text(f['note'])}" if f.get("note") else ""
+        items.append(f"<li>{safe.text(amount_text(f.get('value'), f.get('currency')))} "
+                     f"<i>({safe.text(measure.lower())}{year})</i>, "
+                     f"{safe.link(f.get('source'), _host(f.get('source')))}{note}</li>")
+    if not items:
+        return ""
+    return '<ul style="margin:0;padding-left:1.1em">' + "".join(items) + "</ul>"
+
+
 def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None = None,
                  status_flag: str | None = None) -> str:
     """The full record of a project (a row of ``atlas.projects`` as a mapping)."""
@@ -134,6 +160,7 @@ def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None 
                   f"<i>({safe.text(measure.lower())})</i>")
     else:
         amount = "<i>unknown</i>"
+    others = other_figures_html(p.get("other_figures"))
     dates = ", ".join(f"{k} {safe.text(p['date_' + k])}"
                       for k in ("announced", "signed", "start", "completion") if p["date_" + k])
     flags = ", ".join(safe.text(model.PROJECT_FLAGS[f]) for f in p["flags"]) or "—"
@@ -149,6 +176,7 @@ def project_html(p: Mapping[str, Any], corridor_names: Mapping[str, str] | None 
         + _row("Sector", safe.text(model.SECTORS[p["sector"]]))
         + _row("Status", status_html(p, status_flag))
         + _row("Amount", amount)
+        + (_row("Other figures", others) if others else "")
         + _row("Financing", safe.text(model.FINANCING_TYPES[p["financing_type"]]))
         + _row("Dates", dates or "<i>unknown</i>")
         + _row("Themes", flags)

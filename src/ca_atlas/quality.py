@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pandas as pd
 
 from . import geo, model
@@ -48,7 +50,7 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
             missing.append("location")
         if not any(getattr(p, f"date_{k}") for k in ("announced", "signed", "start")):
             missing.append("dates")
-        if len(p.sources) < 2:
+        if independent_sources(p.sources) < 2:
             missing.append("a second source")
         if missing:
             rows.append({"id": p.id, "project": p.name, "country": p.country_name,
@@ -56,20 +58,115 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "project", "country", "missing", "confidence"])
 
 
-#: How data/README.md asks a note to flag disagreeing sources: it says which figure the
-#: record "follows", or names the conflict.
-CONFLICT_WORDS = ("conflict", "disagree", "differ", "follows", "follow the", "contradict")
+def _figure_text(value, currency, measure, year) -> str:
+    """'JPY 22,953m (loan, 2025)': a figure as its source gives it, for a table cell."""
+    if value is None or value != value:
+        return ""
+    scale = ((1e9, "bn"), (1e6, "m"))
+    shown = next((f"{value / s:,.6g}{unit}" for s, unit in scale if value >= s), f"{value:,.0f}")
+    what = model.AMOUNT_MEASURES_SHORT.get(measure or "", measure or "").rstrip("s")
+    when = "" if year is None or year != year else f", {int(year)}"
+    return f"{currency} {shown} ({what}{when})"
 
 
 def conflicts(projects: pd.DataFrame) -> pd.DataFrame:
-    """Records whose note says that sources disagree, with the note itself."""
-    notes = projects[projects["note"].notna()]
-    mask = notes["note"].str.casefold().map(lambda n: any(w in n for w in CONFLICT_WORDS))
-    chosen = notes[mask.astype(bool)]  # an empty mask is object-typed: pandas would read
-    # it as a list of column names
-    return pd.DataFrame({"id": chosen["id"], "project": chosen["name"],
-                         "confidence": chosen["confidence"], "note": chosen["note"]}
-                        ).reset_index(drop=True)
+    """Records whose sources give other figures than the one they follow: one row per
+    entry of ``other_figures``, beside the record's own amount. ``same measure`` is True
+    where the two figures measure the same thing (two sources disagreeing on a loan, a
+    cost...) and False where they measure different things (a total cost and one
+    investor's share)."""
+    columns = ["id", "project", "recorded", "other figure", "same measure", "source", "note",
+               "confidence"]
+    if "other_figures" not in projects.columns:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for p in projects.itertuples():
+        for f in p.other_figures or []:
+            rows.append({
+                "id": p.id, "project": p.name,
+                "recorded": _figure_text(p.amount_value, p.amount_currency, p.amount_measure,
+                                         p.amount_year) or "unknown",
+                "other figure": _figure_text(f["value"], f["currency"], f["measure"],
+                                             f.get("year")),
+                "same measure": f["measure"] == p.amount_measure,
+                "source": f["source"], "note": f.get("note") or "",
+                "confidence": p.confidence,
+            })
+    return pd.DataFrame(rows, columns=columns)
+
+
+# -- source strength ---------------------------------------------------------------------
+
+#: Second-level labels under a country code that are not the owner's name
+#: (``jica.go.jp``, ``gov.uz``, ``co.uk``): the registrable domain takes one label more.
+_SECOND_LEVEL = {"go", "gov", "co", "com", "org", "or", "ne", "net", "ac", "edu", "zan"}
+
+
+def source_domain(url: str) -> str:
+    """The registrable domain of a source's URL, which stands for its publisher:
+    'https://www.jica.go.jp/english/...' -> 'jica.go.jp', 'https://en.trend.az/x' ->
+    'trend.az'."""
+    host = (urlparse(url).hostname or "").rstrip(".").casefold()
+    labels = host.split(".")
+    keep = 3 if (len(labels) >= 3 and len(labels[-1]) == 2
+                 and labels[-2] in _SECOND_LEVEL) else 2
+    return ".".join(labels[-keep:])
+
+
+def source_kind(source: dict) -> str:
+    """'primary', 'secondary' or 'repost': the source's own ``kind`` where the record
+    gives one, else primary when its site is a lender's, multilateral bank's,
+    government's or company's (:data:`model.PRIMARY_DOMAINS`,
+    :data:`model.PRIMARY_SUFFIXES`), else secondary."""
+    if source.get("kind"):
+        return source["kind"]
+    host = (urlparse(source.get("url") or "").hostname or "").rstrip(".").casefold()
+    domain = source_domain(source.get("url") or "")
+    if (domain in model.PRIMARY_DOMAINS or host in model.PRIMARY_DOMAINS
+            or any(host.endswith(s) for s in model.PRIMARY_SUFFIXES)):
+        return "primary"
+    return "secondary"
+
+
+def independent_sources(sources: list[dict] | None) -> int:
+    """How many independent publishers a record's sources come from: reposts left out
+    (a record with reposts only counts one), and sources on one domain, or naming one
+    publisher, counted once."""
+    kept = [s for s in sources or [] if source_kind(s) != "repost"]
+    domains = {source_domain(s["url"]) for s in kept}
+    publishers = {(s.get("publisher") or source_domain(s["url"])).casefold().strip()
+                  for s in kept}
+    # reposts only: they stand for one text, whose publisher is not named apart
+    return min(len(domains), len(publishers)) or (1 if sources else 0)
+
+
+def has_primary(sources: list[dict] | None) -> bool:
+    """Whether at least one source is primary (see :func:`source_kind`)."""
+    return any(source_kind(s) == "primary" for s in sources or [])
+
+
+def source_strength(projects: pd.DataFrame) -> dict[str, float]:
+    """The shares of projects with at least two independent sources (``two_sources``) and
+    with at least one primary source (``primary``); 1.0 each for no projects."""
+    if not len(projects):
+        return {"two_sources": 1.0, "primary": 1.0}
+    sources = projects["sources"]
+    return {
+        "two_sources": float(sources.map(lambda s: independent_sources(s) >= 2).mean()),
+        "primary": float(sources.map(has_primary).mean()),
+    }
+
+
+def weak_sources(projects: pd.DataFrame) -> pd.DataFrame:
+    """Projects with fewer than two independent sources or no primary source."""
+    rows = []
+    for p in projects.itertuples():
+        independent, primary = independent_sources(p.sources), has_primary(p.sources)
+        if independent < 2 or not primary:
+            rows.append({"id": p.id, "project": p.name, "independent sources": independent,
+                         "primary source": primary, "confidence": p.confidence})
+    return pd.DataFrame(rows, columns=["id", "project", "independent sources",
+                                       "primary source", "confidence"])
 
 
 def verification_ages(projects: pd.DataFrame, today: str) -> pd.DataFrame:

@@ -20,8 +20,8 @@ AMOUNT_MAX = 1e15
 
 PROJECT_FIELDS = (
     "id name country place lat lon location_precision route sector description investors "
-    "financing_type amount dates status status_as_of status_source status_history flags "
-    "corridors sources confidence note last_verified"
+    "financing_type amount other_figures dates status status_as_of status_source "
+    "status_history flags corridors sources confidence note last_verified"
 ).split()
 CORRIDOR_FIELDS = (
     "id name kind status description nodes sources confidence note last_verified"
@@ -61,6 +61,7 @@ def project(c: RecordChecker) -> dict:
         "investors": investors,
         "financing_type": c.choice("financing_type", model.FINANCING_TYPES),
         "amount": amount,
+        "other_figures": _other_figures(c),
         "dates": dates,
         "status": c.choice("status", model.PROJECT_STATUSES),
         **_status_dating(c),
@@ -175,6 +176,50 @@ def _amount(c: RecordChecker, dates: dict[str, str | None]) -> dict | None:
     if year is None:
         c.warn("amount.year", "no year to convert the amount at; USD value unknown")
     return {"value": number, "currency": currency, "measure": measure, "year": year}
+
+
+#: The keys of one entry of ``other_figures``.
+OTHER_FIGURE_KEYS = ("value", "currency", "measure", "year", "source", "note")
+
+
+def _other_figures(c: RecordChecker) -> list[dict]:
+    """Figures other sources give for the project beside ``amount``: each
+    ``{value, currency, measure, year, source, note}`` with the URL of the source that
+    states it. ``year`` and ``note`` may be left out; the rest is checked like ``amount``."""
+    value = c.record.get("other_figures")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        c.error("other_figures", f"expected a list of {{{', '.join(OTHER_FIGURE_KEYS)}}}, "
+                                 f"got {quote(value)}")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        where = f"other_figures[{i}]"
+        if not isinstance(item, Mapping):
+            c.error(where, f"expected {{{', '.join(OTHER_FIGURE_KEYS)}}}, got {quote(item)}")
+            continue
+        extra = set(item) - set(OTHER_FIGURE_KEYS)
+        if extra:
+            c.error(where, f"unknown keys {keys_text(extra)}; an other figure has "
+                           f"{', '.join(OTHER_FIGURE_KEYS)}")
+        before = len(c.problems)
+        number = c.number("value", required=True, low=0, high=AMOUNT_MAX, where=item,
+                          label=f"{where}.value")
+        currency = c.currency("currency", where=item, label=f"{where}.currency")
+        measure = c.choice("measure", model.AMOUNT_MEASURES, where=item, label=f"{where}.measure")
+        year = item.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)
+                                 or not 1950 <= year <= 2100):
+            c.error(f"{where}.year", f"expected a year like 2025, got {quote(year)}")
+        problem = url_problem(item.get("source"))
+        if problem:
+            c.error(f"{where}.source", f"{problem}: the source that gives this figure")
+        note = c.text("note", required=False, where=item, label=f"{where}.note")
+        if len(c.problems) == before:
+            out.append({"value": number, "currency": currency, "measure": measure,
+                        "year": year, "source": item["source"].strip(), "note": note})
+    return out
 
 
 def _investors(c: RecordChecker) -> list[dict]:

@@ -304,9 +304,10 @@ class RecordChecker:
             if not isinstance(item, Mapping):
                 self.error(where_i, f"expected {{url, publisher, date}}, got {quote(item)}")
                 continue
-            extra = set(item) - {"url", "publisher", "date", "title"}
+            extra = set(item) - {"url", "publisher", "date", "title", "kind"}
             if extra:
-                self.error(where_i, f"unknown keys {keys_text(extra)}; a source has url, publisher, date")
+                self.error(where_i, f"unknown keys {keys_text(extra)}; a source has url, "
+                                    "publisher, date and optionally kind")
             problem = url_problem(item.get("url"))
             if problem:
                 self.error(f"{where_i}.url", problem)
@@ -316,7 +317,13 @@ class RecordChecker:
                 self.error(f"{where_i}.publisher", f"expected text, got {quote(publisher)}")
                 publisher = None
             date = self.date("date", where=item, label=f"{where_i}.date")
-            out.append({"url": item["url"].strip(), "publisher": publisher or "", "date": date})
+            found = {"url": item["url"].strip(), "publisher": publisher or "", "date": date}
+            if item.get("kind") is not None:  # only when given: a source without it is
+                # classed by its site (quality.source_kind)
+                kind = self.choice("kind", model.SOURCE_KINDS, where=item, label=f"{where_i}.kind")
+                if kind:
+                    found["kind"] = kind
+            out.append(found)
         return out
 
     def id_list(self, field: str) -> list[str]:

@@ -294,6 +294,17 @@ CASES: list[Case] = [
          ("projects.yaml has the key 'sector' twice in one mapping (again at line",)),
     Case(P, "an integer of 5,000 digits", edit(P, "value: 200000000,", "value: " + "9" * 5000 + ","),
          ("projects.yaml is not valid YAML at line", "cannot be read as int")),
+    Case(P, "other figure not a number", records(P, set_in(0, "other_figures", [
+        {"value": "2.5bn", "currency": "USD", "measure": "total_cost",
+         "source": "https://www.sojitz.com/en/news/"}])),
+         (P1, "field 'other_figures[0].value': expected a number, got '2.5bn'")),
+    Case(P, "other figure without its source", records(P, set_in(0, "other_figures", [
+        {"value": 2.5e9, "currency": "USD", "measure": "total_cost"}])),
+         (P1, "field 'other_figures[0].source': expected a URL: the source that gives")),
+    Case(P, "unknown source kind", records(P, set_in(0, "sources", [
+        {"url": "https://www.jica.go.jp/", "publisher": "JICA", "date": None,
+         "kind": "official"}])),
+         (P1, "field 'sources[0].kind': 'official' is not one of: primary, secondary, repost")),
     Case(P, "route point out of range", records(P, set_in(0, "route", [[69.0, 41.0], [269.0, 41.0]])),
          (P1, "field 'route[1]': expected [lon, lat] in degrees, got [269.0, 41.0]")),
 

@@ -26,6 +26,7 @@ VOCABULARIES = {
     "risk severity": model.RISK_SEVERITIES,
     "risk status": model.RISK_STATUSES,
     "claim status": model.CLAIM_STATUSES,
+    "source kind": model.SOURCE_KINDS,
 }
 
 

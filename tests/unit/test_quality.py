@@ -24,15 +24,4 @@ def test_gaps_name_what_is_missing(mini_atlas):
     assert "uz-tashkent-cogeneration" in g.index  # one source only
 
 
-def test_conflicts_come_from_notes_that_say_which_figure_they_follow(mini_atlas):
-    projects = mini_atlas.projects.copy()
-    projects.loc[projects["id"] == "tm-gas-to-gasoline", "note"] = (
-        "One report gives US$1.7bn, another US$1.8bn; the amount follows the contract.")
-    projects.loc[projects["id"] == "kg-naryn-bridge", "note"] = "Site inferred from km 315."
-    assert list(quality.conflicts(projects)["id"]) == ["tm-gas-to-gasoline"]
-
-
-def test_no_notes_no_conflicts(mini_atlas):
-    projects = mini_atlas.projects.assign(note=None)
-    assert list(quality.conflicts(projects).columns) == ["id", "project", "confidence", "note"]
-    assert quality.conflicts(projects).empty
+# Conflicts come from other_figures now: see test_other_figures.py.
