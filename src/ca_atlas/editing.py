@@ -62,7 +62,10 @@ def _project_ids(atlas: Atlas) -> dict[str, str]:
     return dict(zip(atlas.projects["id"], atlas.projects["name"], strict=True))
 
 
-_SOURCES = tuple((c, "date" if c == "date" else "text", None) for c in SOURCE_COLUMNS)
+_SOURCES = (*((c, "date" if c == "date" else "text", None) for c in SOURCE_COLUMNS),
+            ("kind", "choice", model.SOURCE_KINDS))
+#: Cells a row leaves out when empty (the files write the others even when null).
+OPTIONAL_CELLS = {"kind", "title", "year", "note"}
 _DATE_HELP = "A date like 2025-12-20, 2025-12 or 2025."
 
 FORMS: dict[str, tuple[FormField, ...]] = {
@@ -90,6 +93,12 @@ FORMS: dict[str, tuple[FormField, ...]] = {
                   model.AMOUNT_MEASURES),
         FormField("amount.year", "Year to convert at", "whole",
                   help="Empty: the year signed, else announced."),
+        FormField("other_figures", "Other figures sources give", "table",
+                  columns=(("value", "number", None),
+                           ("currency", "choice", {c: c for c in sorted(model.CURRENCIES)}),
+                           ("measure", "choice", model.AMOUNT_MEASURES), ("year", "whole", None),
+                           ("source", "text", None), ("note", "text", None)),
+                  help="Figures that differ from the amount, each with the URL that gives it."),
         FormField("dates.announced", "Announced", "date", help=_DATE_HELP),
         FormField("dates.signed", "Signed", "date", help=_DATE_HELP),
         FormField("dates.start", "Works started", "date", help=_DATE_HELP),
@@ -194,6 +203,8 @@ def _rows(f: FormField, rows: Any) -> list[dict]:
     out = []
     for row in rows or []:
         cleaned = {name: _clean(widget, row.get(name)) for name, widget, _ in f.columns}
+        cleaned = {k: v for k, v in cleaned.items()
+                   if v is not None or k not in OPTIONAL_CELLS or k in row}
         extra = {k: v for k, v in row.items() if k not in cleaned and v not in (None, "")}
         if any(v is not None for v in cleaned.values()):
             out.append({**cleaned, **extra})
@@ -213,7 +224,9 @@ def document(kind: str, values: Mapping[str, Any], base: Mapping[str, Any] | Non
     out: dict[str, Any] = {}
     for name in FIELD_ORDER[kind]:
         if name in NESTED:
-            nested = {k: flat.get(f"{name}.{k}") for k in NESTED[name]}
+            was = base.get(name) if isinstance(base.get(name), Mapping) else None
+            nested = {k: flat.get(f"{name}.{k}") for k in NESTED[name]
+                      if was is None or k in was or flat.get(f"{name}.{k}") is not None}
             if name in NULLABLE and all(v is None for v in nested.values()):
                 if name in base or name == "amount":
                     out[name] = None

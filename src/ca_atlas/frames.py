@@ -67,6 +67,7 @@ def project_frames(projects: list[dict], usd: dict) -> tuple[gpd.GeoDataFrame, p
             "status_as_of": p["status_as_of"],
             "status_source": p["status_source"],
             "status_history": p["status_history"],
+            "other_figures": p["other_figures"],
             "route": LineString(p["route"]) if p["route"] else None,
             "geometry": Point(p["lon"], p["lat"]) if p["lat"] is not None else None,
         })
