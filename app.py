@@ -22,5 +22,8 @@ pages = [
             url_path="data"),
     st.Page("app_pages/quality.py", title="Data quality", icon=":material/fact_check:",
             url_path="quality"),
+    st.Page("app_pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit"),
+    st.Page("app_pages/history.py", title="History", icon=":material/history:",
+            url_path="history"),
 ]
 st.navigation(pages, position="top").run()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
 
 import pytest
 from atlas_fixtures import (
@@ -15,6 +18,21 @@ from atlas_fixtures import (
 )
 
 from ca_atlas import catalog
+
+
+def pytest_configure(config):
+    """The app's embedded store goes to a throwaway state directory, never the repository's
+    .atlas/ (the app, AppTest and browser servers started by the tests create it there)."""
+    if "ATLAS_STATE_DIR" not in os.environ:
+        state = tempfile.mkdtemp(prefix="atlas-test-state-")
+        os.environ["ATLAS_STATE_DIR"] = state
+        config._atlas_state_dir = state
+
+
+def pytest_unconfigure(config):
+    state = getattr(config, "_atlas_state_dir", None)
+    if state:
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 #: The record kinds the app edits, with the file each lives in.
 KINDS: dict[str, str] = {"project": "projects.yaml", "risk_note": "risk_notes.yaml"}
-KIND_LABELS: dict[str, str] = {"project": "Project", "risk_note": "Risk note"}
 
 SOURCE_COLUMNS = ("url", "publisher", "date")
 

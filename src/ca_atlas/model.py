@@ -324,6 +324,9 @@ BASEMAPS: dict[str, str] = {"offline": "Boundaries (works offline)",
                             "osm": "OpenStreetMap (needs internet)",
                             "satellite": "Satellite (needs internet)"}
 
+#: The record kinds the Edit page edits.
+EDIT_KINDS: dict[str, str] = {"project": "Project", "risk_note": "Risk note"}
+
 #: What a scenario's "best route" minimises, with its label.
 ROUTE_WEIGHTS: dict[str, str] = {"length_km": "Shortest distance",
                                  "time_h": "Shortest time (where timed)"}

@@ -68,6 +68,9 @@ class ViewState:
     step: int | None = None
     present: bool = False
     high_contrast: bool = False
+    # the Edit page: which record (by kind and id) is open
+    edit_kind: str = "project"
+    record: str | None = None
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
@@ -258,6 +261,10 @@ PARAMS: dict[str, Param] = {p.key: p for p in (
     _param("step", "step", f"a step number from 1 to {MAX_STEP}", _whole(1, MAX_STEP, None)),
     _param("present", "present", "1: presenter mode", _flag("1")),
     _param("contrast", "high_contrast", "high: high-contrast presenter mode", _flag("high")),
+    _param("kind", "edit_kind", ", ".join(model.EDIT_KINDS),
+           _choice(model.EDIT_KINDS, "project")),
+    _param("record", "record", "a record id (opened only if the store has it)",
+           (_one, lambda v: v)),
 )}
 
 #: The filters: what follows the user from page to page (with presenter mode).

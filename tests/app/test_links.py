@@ -87,6 +87,7 @@ def test_a_dataset_error_does_not_show_the_server_s_paths(tmp_path, mini_records
     mini_records["corridors"][0]["kind"] = "teleport"
     directory = write_dataset(tmp_path / "never-good", corridors=mini_records["corridors"])
     monkeypatch.setenv("ATLAS_DATA_DIR", str(directory))
+    monkeypatch.setenv("ATLAS_STORE", "files")  # the files as they are, read-only
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     shown = [e.label for e in at.expander] + [t.value for t in at.text]

@@ -20,6 +20,7 @@ APP = str(ROOT / "app.py")
 def run(page=None, params=None, data_dir=None, monkeypatch=None):
     if data_dir is not None:
         monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("ATLAS_STORE", "files")  # the files as they are, read-only
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value

@@ -8,6 +8,7 @@ Nothing here imports streamlit or the app.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -87,7 +88,10 @@ def streamlit_server(data_dir: Path | str, log_path: Path, startup_timeout: floa
     port = free_port()
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **(extra_env or {}),
+    # Each server its own embedded store, filled from data_dir at its first start.
+    state_dir = log_path.parent / f"state-{log_path.stem}-{port}"
+    shutil.rmtree(state_dir, ignore_errors=True)
+    env = {**os.environ, "ATLAS_STATE_DIR": str(state_dir), **(extra_env or {}),
            "ATLAS_DATA_DIR": str(data_dir),
            "STREAMLIT_SERVER_PORT": str(port),
            "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",

@@ -124,3 +124,17 @@ def patch(conn: sa.Connection, since: dt.datetime) -> str:
             fromfile=f"a/{name}", tofile=f"b/{name}"))
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
                    for line in out)
+
+
+def fields_changed(change: Change) -> list[str]:
+    """The record's fields a change altered (``retired`` when it retired or restored it);
+    empty for a load's summary row."""
+    if change.record_id is None:
+        return []
+    from .errors import differing_fields
+
+    before, after = change.before or {}, change.after or {}
+    out = differing_fields(before.get("document"), after.get("document"))
+    if bool(before.get("retired")) != bool(after.get("retired")):
+        out.append("retired")
+    return out

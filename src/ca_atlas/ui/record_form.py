@@ -30,31 +30,38 @@ def _choice_options(f: FormField, atlas: Atlas, current: Any) -> tuple[list[str]
 
 
 def _table(f: FormField, rows: list[dict], key: str) -> None:
-    columns = [name for name, _, _ in f.columns]
-    frame = pd.DataFrame([{c: row.get(c) for c in columns} for row in rows], columns=columns,
-                         dtype=object)
+    data: dict[str, list] = {}
     config = {}
     for name, widget, vocabulary in f.columns:
+        cells = [row.get(name) for row in rows]
+        if widget in ("number", "whole"):
+            data[name] = pd.array([None if c is None else float(c) for c in cells],
+                                  dtype="Float64")
+            config[name] = st.column_config.NumberColumn(
+                name, step=1 if widget == "whole" else None,
+                format="%d" if widget == "whole" else "%g")
+            continue
+        texts = [None if c is None else str(c) for c in cells]
+        data[name] = pd.array(texts, dtype="string")
         if widget == "choice" and vocabulary:
-            config[name] = st.column_config.SelectboxColumn(
-                name, options=list(vocabulary), required=False)
+            options = list(vocabulary) + [c for c in texts if c and c not in vocabulary]
+            config[name] = st.column_config.SelectboxColumn(name, options=options)
         else:
             config[name] = st.column_config.TextColumn(name)
+    frame = pd.DataFrame(data, columns=[name for name, _, _ in f.columns])
     st.data_editor(frame, key=key, num_rows="dynamic", width="stretch", hide_index=True,
                    column_config=config)
 
 
 def _table_rows(key: str, start: list[dict], columns: list[str]) -> list[dict]:
     """The rows as edited: the data editor's state applied to the rows it started with."""
-    rows = [{c: row.get(c) for c in columns} | {k: v for k, v in row.items()
-                                                 if k not in columns}
-            for row in start]
+    rows = [dict(row) for row in start]
     edits = st.session_state.get(key) or {}
     for index, changes in (edits.get("edited_rows") or {}).items():
         if int(index) < len(rows):
             rows[int(index)].update(changes)
     for added in edits.get("added_rows") or []:
-        rows.append({c: added.get(c) for c in columns})
+        rows.append({c: added[c] for c in columns if added.get(c) is not None})
     deleted = {int(i) for i in edits.get("deleted_rows") or []}
     return [row for i, row in enumerate(rows) if i not in deleted]
 

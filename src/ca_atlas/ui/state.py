@@ -11,6 +11,9 @@ import streamlit as st
 from .. import assets, catalog, changes, query, view
 from ..atlas import Atlas
 from ..model import DatasetError
+from ..store import engine, serving
+from ..store.errors import StoreError
+from ..store.store import Store
 
 _LOCK = threading.Lock()
 #: The last dataset that passed validation, per data directory: served while a newer
@@ -46,22 +49,66 @@ def data_dir() -> Path:
     return catalog.default_data_dir()
 
 
-def atlas() -> tuple[Atlas | None, DatasetError | None]:
-    """The atlas to serve, and the validation error of the current files if any.
+def store() -> Store:
+    """The team's store, opened once per process and database (filled from the dataset
+    files on its very first start). Raises :class:`StoreError` while it cannot be reached;
+    the next run tries again."""
+    return _open_store(engine.default_url(), str(data_dir()))
 
-    When the files on disk fail validation the last good atlas of this process is
-    returned beside the error; ``(None, error)`` only when nothing good was ever loaded.
+
+@st.cache_resource(show_spinner="Opening the team's store…", max_entries=4)
+def _open_store(url: str, directory: str) -> Store:
+    return serving.open_seeded(directory, url)
+
+
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
+def _load_store(url: str, version: int) -> Atlas:
+    """One validated atlas per store and version; shared and read-only."""
+    return serving.atlas_from(store())
+
+
+def store_mode() -> bool:
+    """True when the app serves (and edits) the team's store, not the files read-only."""
+    return serving.mode() == "store"
+
+
+def atlas() -> tuple[Atlas | None, DatasetError | StoreError | None]:
+    """The atlas to serve, and what is wrong with the current data if anything.
+
+    When the files on disk fail validation, or the store cannot be reached, the last good
+    atlas of this process is returned beside the error; ``(None, error)`` only when
+    nothing good was ever loaded.
     """
-    directory = str(data_dir())
-    version = catalog.fingerprint(directory)
-    try:
-        loaded = _load(directory, version)
-    except DatasetError as exc:
-        with _LOCK:
-            return _LAST_GOOD.get(directory), exc
+    if store_mode():
+        url = engine.default_url()
+        key = f"store:{url}"
+        try:
+            loaded = _load_store(url, serving.current_version(store()))
+        except (DatasetError, StoreError) as exc:
+            with _LOCK:
+                return _LAST_GOOD.get(key), exc
+    else:
+        key = str(data_dir())
+        try:
+            loaded = _load(key, catalog.fingerprint(key))
+        except DatasetError as exc:
+            with _LOCK:
+                return _LAST_GOOD.get(key), exc
     with _LOCK:
-        _LAST_GOOD[directory] = loaded
+        _LAST_GOOD[key] = loaded
     return loaded, None
+
+
+def store_unavailable() -> str | None:
+    """Why edits cannot be made now (files mode, or the store out of reach), or None."""
+    if not store_mode():
+        return ("This atlas serves its dataset files read-only (ATLAS_STORE=files): edit "
+                "the files and review them as a release.")
+    try:
+        serving.current_version(store())
+    except StoreError as exc:
+        return f"The team's store cannot be reached, so nothing can be saved now ({exc})."
+    return None
 
 
 def configure_assets() -> None:
@@ -104,8 +151,17 @@ def remember_view() -> None:
                                         if k in CARRIED}
 
 
-def show_dataset_error(error: DatasetError, serving_last_good: bool) -> None:
-    """Tell the user which file, record and field is wrong, and what is being served."""
+def show_dataset_error(error: DatasetError | StoreError, serving_last_good: bool) -> None:
+    """Tell the user which file, record and field is wrong (or that the store is out of
+    reach), and what is being served."""
+    if not hasattr(error, "problems"):  # the store is out of reach (an invalid release
+        # it was filled from lists its problems like a dataset error)
+        head = ("The team's store cannot be reached. "
+                + ("The atlas keeps showing the data it last loaded, read-only; it reconnects "
+                   "by itself." if serving_last_good else "There is no data to show yet."))
+        with st.expander(head, expanded=not serving_last_good, icon="⚠️"):
+            st.text(str(error)[:500])
+        return
     errors = [p for p in error.problems if p.level == "error"]
     # Problems name files relative to the dataset directory; the server's own paths are
     # not shown to visitors (the operator runs `ca-atlas validate` for the full report).

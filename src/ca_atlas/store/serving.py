@@ -1,0 +1,79 @@
+"""What the app serves from: the team's store (the default), or the dataset files read-only.
+
+``ATLAS_STORE`` chooses:
+
+- ``store`` (default): the store :mod:`.engine` names (``ATLAS_DATABASE_URL``, else the
+  embedded SQLite file under ``ATLAS_STATE_DIR``). On first start an empty store is filled
+  from the dataset directory (``ATLAS_DATA_DIR``, else ``data/``), so a fresh machine
+  needs no server; afterwards the store is the record and edits are made in the app.
+- ``files``: the dataset directory itself, read-only, re-read when a file changes (for
+  reviewing a release, or a deployment that serves files curated elsewhere).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from .. import catalog
+from ..atlas import Atlas
+from ..model import quote
+from .errors import StoreError
+from .store import Store
+
+MODES = ("store", "files")
+#: Who a first start's load is recorded as.
+SETUP_WHO = "atlas (first start)"
+
+
+def mode() -> str:
+    """``$ATLAS_STORE``: ``store`` (the default) or ``files``; anything else is refused."""
+    value = os.environ.get("ATLAS_STORE", "").strip().lower() or "store"
+    if value not in MODES:
+        raise StoreError(f"ATLAS_STORE={value[:40]!r} is not one of: {', '.join(MODES)}")
+    return value
+
+
+def is_empty(store: Store) -> bool:
+    """True for a store that holds no record at all, retired ones included."""
+    counts = store.status()["records"]
+    return not any(n for by_state in counts.values() for n in by_state.values())
+
+
+def open_seeded(data_dir: Path | str, url: str | None = None) -> Store:
+    """The store at ``url`` (default: the configured one), filled from ``data_dir`` when it
+    is empty (first start)."""
+    store = Store.open(url)
+    if is_empty(store):
+        store.load(data_dir, who=SETUP_WHO,
+                   why=f"store created from the dataset files in {Path(data_dir).name}/")
+    return store
+
+
+def current_version(store: Store) -> int:
+    """The store's version: one small query, asked on every rerun. Raises
+    :class:`StoreError` when the database cannot be reached."""
+    try:
+        return store.version
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"the database cannot be reached: "
+                         f"{quote(str(exc.orig), 200, bare=True)}") from None
+
+
+def atlas_from(store: Store) -> Atlas:
+    """The atlas of the store's current version (validated like the files; a
+    :class:`~ca_atlas.model.DatasetError` names what is wrong)."""
+    try:
+        docs = store.documents()
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"the database cannot be reached: "
+                         f"{quote(str(exc.orig), 200, bare=True)}") from None
+    return catalog.load_stored(docs.files, docs.records, version=version_label(docs.version),
+                               label="the team store")
+
+
+def version_label(version: int) -> str:
+    """The dataset version a citation gives for a store version."""
+    return f"store-v{version}"

@@ -1,0 +1,154 @@
+"""Saving from the Edit page: a form's record checked, saved with the version it was read
+at, and a conflict shown field by field when someone saved first. The rules (what the
+record is, what is wrong with it, whether the version is current) are the core's
+(:mod:`ca_atlas.editing`, :mod:`ca_atlas.store`); this module draws and calls them."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from .. import editing, model, safe
+from ..atlas import Atlas
+from ..store.errors import Conflict, Invalid, StoreError
+from ..store.store import Record, Store
+
+MAX_WHY = 500
+
+
+def who() -> str:
+    """Who the change is recorded as: with sign-in off, the one local user
+    (``$ATLAS_USER``, else "local user")."""
+    return (os.environ.get("ATLAS_USER") or "local user").strip()[:200] or "local user"
+
+
+def flash(message: str) -> None:
+    """A message for the next run (a toast before st.rerun would be lost)."""
+    st.session_state["_edit_flash"] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_edit_flash", None)
+    if message:
+        st.success(safe.markdown(message), icon="✅")
+
+
+def _opened_key(kind: str, record_id: str) -> str:
+    return f"_opened:{kind}:{record_id}"
+
+
+def opened(kind: str, record: Record) -> Record:
+    """The version of ``record`` this session opened for editing: kept while the form is
+    being filled, so a colleague's save meanwhile is found at saving time (a conflict),
+    never by silently swapping the form for the newer version."""
+    key = _opened_key(kind, record.id)
+    held = st.session_state.get(key)
+    if held is None or held.version > record.version:
+        st.session_state[key] = held = record
+    return held
+
+
+def forget_opened(kind: str, record_id: str) -> None:
+    st.session_state.pop(_opened_key(kind, record_id), None)
+
+
+def _problems_key(form: str) -> str:
+    return f"_problems:{form}"
+
+
+def problems(form: str) -> dict[str, list[str]]:
+    return st.session_state.get(_problems_key(form), {})
+
+
+def _conflict_key(kind: str, record_id: str) -> str:
+    return f"_conflict:{kind}:{record_id}"
+
+
+def pending_conflict(kind: str, record_id: str) -> dict | None:
+    return st.session_state.get(_conflict_key(kind, record_id))
+
+
+def clear_conflict(kind: str, record_id: str) -> None:
+    st.session_state.pop(_conflict_key(kind, record_id), None)
+
+
+def submit(store: Store, atlas: Atlas, form: str, kind: str, values: dict[str, Any],
+           record: Record | None, why: str) -> Record | None:
+    """Check and save what the form holds. Returns the saved record, or None (the reason
+    is kept for the next run: problems beside fields, or a conflict)."""
+    base = record.document if record is not None else None
+    document = editing.document(kind, values, base)
+    if record is not None:
+        document["id"] = record.id  # an id is fixed once saved
+    found = editing.check(kind, document, atlas)
+    if not why.strip():
+        found = [*found, model.Problem(editing.KINDS[kind], None, None, "_why",
+                                       "say why you make this change (one line is enough)")]
+    by_field = editing.problems_by_field([p for p in found if p.level == "error"])
+    st.session_state[_problems_key(form)] = by_field
+    if by_field:
+        return None
+    try:
+        if record is None:
+            saved = store.add(kind, document, who(), why)
+        else:
+            saved = store.save(kind, document, record.version, who(), why)
+    except Conflict as exc:
+        st.session_state[_conflict_key(kind, document["id"])] = {
+            "expected": exc.expected, "current": exc.current, "mine": exc.mine,
+            "theirs": exc.theirs, "fields": exc.fields, "why": why}
+        return None
+    except Invalid as exc:
+        st.session_state[_problems_key(form)] = editing.problems_by_field(exc.problems)
+        return None
+    st.session_state.pop(_problems_key(form), None)
+    forget_opened(kind, saved.id)
+    return saved
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)[:400]
+    return str(value)[:400]
+
+
+def show_conflict(store: Store, kind: str, record_id: str) -> None:
+    """Both versions side by side, the fields that differ, and the two ways out: take
+    theirs (discarding mine) or save mine over theirs, deliberately."""
+    conflict = pending_conflict(kind, record_id)
+    if conflict is None:
+        return
+    current = store.get(kind, record_id)
+    st.error(f"Someone saved this record (now version {conflict['current']}, by "
+             f"{safe.markdown(current.updated_by)}) after you opened version "
+             f"{conflict['expected']}. Nothing was overwritten. The fields that differ:",
+             icon="⚠️")
+    rows = [{"field": f, "yours": cell((conflict["mine"] or {}).get(f)),
+             "saved version": cell((conflict["theirs"] or {}).get(f))}
+            for f in conflict["fields"]]
+    st.dataframe(pd.DataFrame(rows, columns=["field", "yours", "saved version"]),
+                 hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    if left.button("Discard mine and open the saved version", key="conflict-theirs"):
+        clear_conflict(kind, record_id)
+        forget_opened(kind, record_id)
+        st.rerun()
+    if right.button("Save mine over the saved version", key="conflict-mine", type="primary"):
+        try:
+            store.save(kind, conflict["mine"], conflict["current"], who(),
+                       f"{conflict['why']} (saved over version {conflict['current']} after a "
+                       "conflict)")
+        except StoreError as exc:
+            st.error(safe.markdown(str(exc))[:500])
+            return
+        clear_conflict(kind, record_id)
+        forget_opened(kind, record_id)
+        flash("Saved your version over the other one; both are in the history.")
+        st.rerun()
