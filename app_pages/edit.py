@@ -18,7 +18,7 @@ if blocked:
     st.stop()
 store = app_state.store()
 
-NEW = "＋ new"
+NEW = "+ new"
 kind = st.radio("Record kind", list(model.EDIT_KINDS), format_func=model.EDIT_KINDS.get,
                 horizontal=True, index=list(model.EDIT_KINDS).index(view_state.edit_kind),
                 key=f"edit-kind-{view_state.edit_kind}")
@@ -29,7 +29,7 @@ chosen = view_state.record if view_state.record in stored else NEW
 pick = st.selectbox(
     f"{model.EDIT_KINDS[kind]} to edit", [NEW, *ids], index=[NEW, *ids].index(chosen),
     key=f"edit-pick-{kind}-{chosen}",
-    format_func=lambda i: f"＋ New {model.EDIT_KINDS[kind].lower()}" if i == NEW else
+    format_func=lambda i: f"+ New {model.EDIT_KINDS[kind].lower()}" if i == NEW else
     f"{stored[i].document.get(title, i)} ({i})" + (" — retired" if stored[i].retired else ""))
 wanted = view_state.with_(edit_kind=kind, record=None if pick == NEW else pick)
 if wanted != view_state:

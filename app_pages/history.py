@@ -41,7 +41,8 @@ rows = [{"#": c.seq, "when (UTC)": f"{c.at:%Y-%m-%d %H:%M}", "who": c.who,
          "what": ACTIONS.get(c.action, c.action),
          "record": (f"{model.EDIT_KINDS.get(c.kind, c.kind or '')} {c.record_id}"
                     if c.record_id else "the dataset"),
-         "fields": ", ".join(history.fields_changed(c)), "why": c.why} for c in shown]
+         "fields": (", ".join(history.fields_changed(c)) if c.before or not c.record_id
+                    else "new record"), "why": c.why} for c in shown]
 st.caption(f"{len(shown)} of {len(everything)} change(s), newest first.")
 st.dataframe(pd.DataFrame(rows, columns=["#", "when (UTC)", "who", "what", "record", "fields",
                                          "why"]),

@@ -19,7 +19,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 PAGES = {"map": "/", "investment": "/investment", "corridors": "/corridors", "risks": "/risks",
-         "present": "/present", "data": "/data", "quality": "/quality"}
+         "present": "/present", "data": "/data", "quality": "/quality",
+         "edit": "/edit?kind=project&record=uz-tashkent-new-airport", "history": "/history"}
 
 
 def main(base: str, out_dir: str, width: int = 1600, height: int = 1000,
@@ -41,7 +42,8 @@ def main(base: str, out_dir: str, width: int = 1600, height: int = 1000,
 
         page.route("**/*", guard)
         for name, path in PAGES.items():
-            page.goto(base.rstrip("/") + path + (f"?{query}" if query else ""))
+            joiner = "&" if "?" in path else "?"
+            page.goto(base.rstrip("/") + path + (f"{joiner}{query}" if query else ""))
             page.wait_for_selector(READY, timeout=60_000)
             if name == "map":
                 frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')

@@ -82,6 +82,14 @@ def app_url(data_dir, atlas):
 
 
 @pytest.fixture(scope="session")
+def editing_app(data_dir, atlas):
+    """A server of its own for the tests that edit: its own embedded store, so the other
+    tests keep seeing the shipped dataset."""
+    with _serve(data_dir, "editing") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
 def hostile_dataset(tmp_path_factory, data_dir) -> tuple[Path, str, str]:
     """A copy of the dataset whose first located project (name, description, place) and
     first risk note (title) carry hostile text; returns (directory, project id, risk id)."""

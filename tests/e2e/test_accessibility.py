@@ -31,6 +31,8 @@ PAGES = {
     "/present": (1, 1, 0),
     "/data": (0, 0, 4),
     "/quality": (0, 0, 4),
+    "/edit": (0, 0, 0),
+    "/history": (0, 0, 1),
 }
 MODES = {
     "normal": {},

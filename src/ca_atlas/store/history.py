@@ -128,8 +128,8 @@ def patch(conn: sa.Connection, since: dt.datetime) -> str:
 
 def fields_changed(change: Change) -> list[str]:
     """The record's fields a change altered (``retired`` when it retired or restored it);
-    empty for a load's summary row."""
-    if change.record_id is None:
+    empty for a load's summary row and for a record's first appearance (every field)."""
+    if change.record_id is None or change.before is None:
         return []
     from .errors import differing_fields
 

@@ -48,6 +48,9 @@ _HIGH_CONTRAST = """
     {background-color: #8A8A8A !important;}
   [data-testid="stCheckbox"] label:has(input[role="switch"]:checked) > div:first-of-type
     {background-color: #BC002D !important;}
+  /* text boxes keep their light face: their text stays dark (it inherited white) */
+  [data-testid="stTextArea"] textarea, [data-testid="stTextInput"] input,
+  [data-testid="stNumberInput"] input {color: #0E1117 !important;}
 </style>
 """
 
