@@ -3,6 +3,8 @@
 import streamlit as st
 
 from ca_atlas import editing, model, safe
+from ca_atlas.access import NotAllowed
+from ca_atlas.store.curation import Curation
 from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page, record_form
 from ca_atlas.ui import state as app_state
@@ -17,6 +19,12 @@ if blocked:
     st.info(blocked)
     st.stop()
 store = app_state.store()
+curation = Curation(store, ctx.person)
+if not ctx.person.may("edit"):
+    st.info("You can read the atlas; editing needs the editor role"
+            + (" (sign in with the button in the sidebar)." if not ctx.person.signed_in
+               else f". You are signed in as a {ctx.person.role}."))
+    st.stop()
 
 NEW = "+ new"
 kind = st.radio("Record kind", list(model.EDIT_KINDS), format_func=model.EDIT_KINDS.get,
@@ -45,15 +53,15 @@ if record is not None:
                    f"after you opened version {record.version}: saving shows what differs.")
     st.caption(f"Version {record.version}, last changed by {safe.markdown(record.updated_by)} "
                f"on {record.updated_at:%Y-%m-%d %H:%M} UTC. The History page lists every change.")
-    editor.show_conflict(store, kind, record.id)
+    editor.show_conflict(curation, kind, record.id)
     if record.retired:
         st.warning(f"Retired: {safe.markdown(record.retired_reason or '')}. It is not on the "
                    "map or in any figure until it is restored.", icon="🗃️")
         why = st.text_input("Why restore it", key=f"restore-why-{record.id}", max_chars=500)
         if st.button("Restore", key=f"restore-{record.id}", disabled=not why.strip()):
             try:
-                store.restore(kind, record.id, record.version, editor.who(), why)
-            except StoreError as exc:
+                curation.restore(kind, record.id, record.version, why)
+            except (StoreError, NotAllowed) as exc:
                 st.error(safe.markdown(str(exc)[:500]))
             else:
                 editor.flash(f"Restored {record.id}.")
@@ -73,7 +81,7 @@ with st.form(form, border=False):
     saved_clicked = st.form_submit_button("Save" if record else "Add", type="primary")
 if saved_clicked:
     values = record_form.values(form, kind, start)
-    saved = editor.submit(store, atlas, form, kind, values, record, why)
+    saved = editor.submit(curation, atlas, form, kind, values, record, why)
     if saved is not None:
         editor.flash(f"Saved {saved.id} as version {saved.version}. Every page shows it now.")
         app_state.set_view_state(view_state.with_(edit_kind=kind, record=saved.id))
@@ -86,8 +94,8 @@ if record is not None:
         reason = st.text_input("Why retire it", key=f"retire-why-{record.id}", max_chars=500)
         if st.button("Retire", key=f"retire-{record.id}", disabled=not reason.strip()):
             try:
-                store.retire(kind, record.id, record.version, editor.who(), reason)
-            except StoreError as exc:
+                curation.retire(kind, record.id, record.version, reason)
+            except (StoreError, NotAllowed) as exc:
                 st.error(safe.markdown(str(exc)[:500]))
             else:
                 editor.flash(f"Retired {record.id}; it can be restored here.")

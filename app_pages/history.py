@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from ca_atlas import model, safe
+from ca_atlas.access import NotAllowed
 from ca_atlas.store import history
+from ca_atlas.store.curation import Curation
 from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page
 from ca_atlas.ui import state as app_state
@@ -20,6 +22,7 @@ if blocked:
     st.info(blocked)
     st.stop()
 store = app_state.store()
+curation = Curation(store, ctx.person)
 
 everything = store.history()
 people = sorted({c.who for c in everything}, key=str.casefold)
@@ -48,7 +51,7 @@ st.dataframe(pd.DataFrame(rows, columns=["#", "when (UTC)", "who", "what", "reco
                                          "why"]),
              hide_index=True, width="stretch", height=min(420, 38 + 35 * max(1, len(rows))))
 
-revertible = [c for c in shown if c.record_id is not None]
+revertible = [c for c in shown if c.record_id is not None and curation.may_revert(c)]
 if revertible:
     st.markdown("#### Revert a change")
     by_seq = {c.seq: c for c in revertible}
@@ -67,8 +70,8 @@ if revertible:
     why = st.text_input("Why revert it", key=f"revert-why-{seq}", max_chars=editor.MAX_WHY)
     if st.button("Revert this change", key=f"revert-{seq}", disabled=not why.strip()):
         try:
-            store.revert(seq, editor.who(), why)
-        except StoreError as exc:
+            curation.revert(seq, why)
+        except (StoreError, NotAllowed) as exc:
             st.error(safe.markdown(str(exc)[:600]))
         else:
             editor.flash(f"Reverted change #{seq}; the revert is itself in the history.")

@@ -347,6 +347,11 @@ class Store:
         with self._read() as conn:
             return history.query(conn, record_id=record_id, who=who, since=since, kind=kind)
 
+    def change(self, seq: int) -> history.Change | None:
+        """One logged change by its number, or None."""
+        with self._read() as conn:
+            return history.one(conn, seq)
+
     def changes_since(self, since: dt.datetime) -> list[history.Change]:
         return self.history(since=since)
 

@@ -5,24 +5,19 @@ record is, what is wrong with it, whether the version is current) are the core's
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from .. import editing, model, safe
+from ..access import NotAllowed
 from ..atlas import Atlas
+from ..store.curation import Curation
 from ..store.errors import Conflict, Invalid, StoreError
-from ..store.store import Record, Store
+from ..store.store import Record
 
 MAX_WHY = 500
-
-
-def who() -> str:
-    """Who the change is recorded as: with sign-in off, the one local user
-    (``$ATLAS_USER``, else "local user")."""
-    return (os.environ.get("ATLAS_USER") or "local user").strip()[:200] or "local user"
 
 
 def flash(message: str) -> None:
@@ -75,7 +70,7 @@ def clear_conflict(kind: str, record_id: str) -> None:
     st.session_state.pop(_conflict_key(kind, record_id), None)
 
 
-def submit(store: Store, atlas: Atlas, form: str, kind: str, values: dict[str, Any],
+def submit(curation: Curation, atlas: Atlas, form: str, kind: str, values: dict[str, Any],
            record: Record | None, why: str) -> Record | None:
     """Check and save what the form holds. Returns the saved record, or None (the reason
     is kept for the next run: problems beside fields, or a conflict)."""
@@ -93,9 +88,12 @@ def submit(store: Store, atlas: Atlas, form: str, kind: str, values: dict[str, A
         return None
     try:
         if record is None:
-            saved = store.add(kind, document, who(), why)
+            saved = curation.add(kind, document, why)
         else:
-            saved = store.save(kind, document, record.version, who(), why)
+            saved = curation.save(kind, document, record.version, why)
+    except NotAllowed as exc:
+        st.session_state[_problems_key(form)] = {"": [str(exc)]}
+        return None
     except Conflict as exc:
         st.session_state[_conflict_key(kind, document["id"])] = {
             "expected": exc.expected, "current": exc.current, "mine": exc.mine,
@@ -119,13 +117,13 @@ def cell(value: Any) -> str:
     return str(value)[:400]
 
 
-def show_conflict(store: Store, kind: str, record_id: str) -> None:
+def show_conflict(curation: Curation, kind: str, record_id: str) -> None:
     """Both versions side by side, the fields that differ, and the two ways out: take
     theirs (discarding mine) or save mine over theirs, deliberately."""
     conflict = pending_conflict(kind, record_id)
     if conflict is None:
         return
-    current = store.get(kind, record_id)
+    current = curation.store.get(kind, record_id)
     st.error(f"Someone saved this record (now version {conflict['current']}, by "
              f"{safe.markdown(current.updated_by)}) after you opened version "
              f"{conflict['expected']}. Nothing was overwritten. The fields that differ:",
@@ -142,10 +140,10 @@ def show_conflict(store: Store, kind: str, record_id: str) -> None:
         st.rerun()
     if right.button("Save mine over the saved version", key="conflict-mine", type="primary"):
         try:
-            store.save(kind, conflict["mine"], conflict["current"], who(),
-                       f"{conflict['why']} (saved over version {conflict['current']} after a "
-                       "conflict)")
-        except StoreError as exc:
+            curation.save(kind, conflict["mine"], conflict["current"],
+                          f"{conflict['why']} (saved over version {conflict['current']} after "
+                          "a conflict)")
+        except (StoreError, NotAllowed) as exc:
             st.error(safe.markdown(str(exc))[:500])
             return
         clear_conflict(kind, record_id)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .. import query, safe, theme
+from ..access import Person
 from ..atlas import Atlas
 from ..theme import NORMAL, Theme
-from . import presenter, sidebar, state
+from . import identity, presenter, sidebar, state
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class PageContext:
     presenting: bool = False
     #: How maps and charts are drawn here: normal, presenter or high contrast.
     theme: Theme = NORMAL
+    #: Who is using the page (the local user when sign-in is off).
+    person: Person | None = None
 
 
 def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
@@ -32,6 +35,7 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
     state.configure_assets()
     state.carry_view_across_pages(page_id)
     st.html(_CSS)
+    who = identity.gate()
     atlas, error = state.atlas()
     if error is not None:
         state.show_dataset_error(error, serving_last_good=atlas is not None)
@@ -46,13 +50,16 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
         presenter.chrome(high_contrast=view_state.high_contrast)
     if sidebar_filters:
         view_state = sidebar.render(atlas, view_state, page_id)
+    if not presenting:
+        identity.sidebar_account(who)
     presenter.toggle(view_state)
     if presenting and sidebar_filters:
         presenter.exit_button(view_state)
     state.remember_view()
     return PageContext(atlas=atlas, state=view_state, view=query.apply(atlas, view_state),
                        presenting=presenting,
-                       theme=theme.for_view(presenting, view_state.high_contrast))
+                       theme=theme.for_view(presenting, view_state.high_contrast),
+                       person=who)
 
 
 _CSS = """
