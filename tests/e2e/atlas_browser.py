@@ -79,13 +79,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def streamlit_server(data_dir: Path | str, log_path: Path, startup_timeout: float = 90.0,
-                     extra_env: Mapping[str, str] | None = None) -> Iterator[Server]:
+                     extra_env: Mapping[str, str] | None = None,
+                     port: int | None = None) -> Iterator[Server]:
     """`streamlit run serve.py` on a free localhost port serving ``data_dir``; always stopped.
 
     Settings come from .streamlit/config.toml like in production; only where to listen
     (and the data directory) are set here, through the environment.
     """
-    port = free_port()
+    port = port or free_port()
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # Each server its own embedded store, filled from data_dir at its first start.
@@ -123,6 +124,11 @@ def streamlit_server(data_dir: Path | str, log_path: Path, startup_timeout: floa
         yield server
     finally:
         _stop(proc)
+
+
+#: The people the loopback OpenID Connect provider signs in (tests/e2e/conftest.py).
+OIDC_EDITOR = "erin.editor@example.org"
+OIDC_VIEWER = "victor.viewer@example.org"
 
 
 # -- the browser ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ cannot hang CI; the servers are stopped in fixture teardown, on failure too.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,9 +63,9 @@ def _servers_still_up():
 
 
 @contextmanager
-def _serve(data_dir: Path, name: str):
+def _serve(data_dir: Path, name: str, **kwargs):
     try:
-        with ab.streamlit_server(data_dir, LOGS / f"server-{name}.log") as server:
+        with ab.streamlit_server(data_dir, LOGS / f"server-{name}.log", **kwargs) as server:
             _SERVERS.append(server)
             try:
                 yield server
@@ -86,6 +87,38 @@ def editing_app(data_dir, atlas):
     """A server of its own for the tests that edit: its own embedded store, so the other
     tests keep seeing the shipped dataset."""
     with _serve(data_dir, "editing") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def provider():
+    """An OpenID Connect provider on loopback with an editor and a viewer to sign in as."""
+    from oidc_provider_mock import User, run_server_in_thread
+
+    users = [User(sub=sub, claims={"email": sub, "email_verified": True, "name": name})
+             for sub, name in ((ab.OIDC_EDITOR, "Erin Editor"),
+                               (ab.OIDC_VIEWER, "Victor Viewer"))]
+    with run_server_in_thread(port=ab.free_port(), user_claims=users) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def signed_app(provider, data_dir, tmp_path_factory):
+    """The app with sign-in (ATLAS_AUTH=optional) against ``provider``; its own store."""
+    port = ab.free_port()
+    folder = tmp_path_factory.mktemp("auth")
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(24)}"\n'
+        'client_id = "atlas"\n'
+        f'client_secret = "{secrets.token_hex(12)}"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n\n'
+        "[atlas_roles]\n"
+        f'editors = ["{ab.OIDC_EDITOR}"]\n', encoding="utf-8")
+    env = {"ATLAS_AUTH": "optional", "STREAMLIT_SECRETS_FILES": str(secrets_file)}
+    with _serve(data_dir, "auth", extra_env=env, port=port) as server:
         yield server.url
 
 
