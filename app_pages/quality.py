@@ -91,7 +91,9 @@ if atlas.warnings:
 st.markdown("#### What changed")
 recorded = state.dataset_versions()
 if not recorded:
-    st.caption("The dataset on this server has no recorded versions (its directory is not "
+    st.caption("The team store has no earlier day to compare with yet (today's changes are "
+               "on the History page)." if state.store_mode() else
+               "The dataset on this server has no recorded versions (its directory is not "
                "in a git repository), so there is nothing to compare with. From a shell, "
                "`ca-atlas changes --since DIR` compares with another dataset directory.")
 else:

@@ -90,15 +90,12 @@ def query(conn: sa.Connection, record_id: str | None = None, who: str | None = N
     return [_change(row) for row in conn.execute(q)]
 
 
-def patch(conn: sa.Connection, since: dt.datetime) -> str:
-    """A unified diff of the dataset files from their state at ``since`` to now.
-
-    The earlier state is the current one with every record change since ``since`` undone
-    (newest first). Files other than the three record files changed by a load since then
-    are compared as they are now (the store keeps only their latest bytes)."""
+def files_before(conn: sa.Connection, since: dt.datetime) -> dict[str, bytes]:
+    """The dataset files as they were at ``since``: the current ones with every record
+    change since then undone (newest first). Files other than the three record files are
+    as they are now (the store keeps only their latest bytes)."""
     rows = writer.stored_rows(conn)
     stored = writer.stored_files(conn)
-    after = writer.render_files(rows, stored)
     by_key = {(r.kind, r.id): r for r in rows}
     for change in reversed(query(conn, since=since)):
         if change.record_id is None:
@@ -113,7 +110,14 @@ def patch(conn: sa.Connection, since: dt.datetime) -> str:
             old.base if old else None, bool(change.before["retired"]),
             old.position if old else 10**9, old.lead if old else "\n",
             old.source_text if old else None)
-    before = writer.render_files(list(by_key.values()), stored)
+    return writer.render_files(list(by_key.values()), stored)
+
+
+def patch(conn: sa.Connection, since: dt.datetime) -> str:
+    """A unified diff of the dataset files from their state at ``since`` to now (see
+    :func:`files_before`)."""
+    after = writer.render_files(writer.stored_rows(conn), writer.stored_files(conn))
+    before = files_before(conn, since)
     out: list[str] = []
     for name in sorted(set(before) | set(after)):
         a, b = before.get(name, b""), after.get(name, b"")

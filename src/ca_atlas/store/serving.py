@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from .. import catalog
 from ..atlas import Atlas
+from ..changes import Version
 from ..model import quote
 from .errors import StoreError
 from .store import Store
@@ -72,6 +74,27 @@ def atlas_from(store: Store) -> Atlas:
                          f"{quote(str(exc.orig), 200, bare=True)}") from None
     return catalog.load_stored(docs.files, docs.records, version=version_label(docs.version),
                                label="the team store")
+
+
+def versions(store: Store, limit: int = 30) -> list[Version]:
+    """The store's earlier states to compare with: the start (00:00 UTC) of each of the
+    last ``limit`` days on which records changed, newest first. The day the store was
+    filled has nothing before it and is left out."""
+    days = sorted({c.at.date() for c in store.history() if c.record_id}, reverse=True)
+    days = days[:-1][:limit]  # the last is the first day: the store was empty before it
+    return [Version(commit=f"store:{day.isoformat()}",
+                    label=f"the store at the start of {day.isoformat()} (UTC), before that "
+                          "day's changes", date=day.isoformat()) for day in days]
+
+
+def earlier(store: Store, key: str) -> Atlas:
+    """The atlas at one of :func:`versions` (``key`` must be one of them)."""
+    if key not in {v.commit for v in versions(store)}:
+        raise ValueError("not one of the store's recorded days")
+    when = dt.datetime.combine(dt.date.fromisoformat(key.removeprefix("store:")), dt.time(),
+                               tzinfo=dt.UTC)
+    return catalog.load_stored(store.files_as_of(when), {}, version=key,
+                               label=f"the team store on {when:%Y-%m-%d}")
 
 
 def version_label(version: int) -> str:

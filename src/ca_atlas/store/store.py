@@ -355,6 +355,11 @@ class Store:
     def changes_since(self, since: dt.datetime) -> list[history.Change]:
         return self.history(since=since)
 
+    def files_as_of(self, when: dt.datetime) -> dict[str, bytes]:
+        """Every dataset file's bytes as they were at ``when`` (record changes undone)."""
+        with self._read() as conn:
+            return history.files_before(conn, when)
+
     def patch_since(self, since: dt.datetime) -> str:
         """The changes since ``since`` as a unified diff of the dataset files."""
         with self._read() as conn:

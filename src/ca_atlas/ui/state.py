@@ -27,10 +27,22 @@ def _load(data_dir: str, version: str) -> Atlas:
     return catalog.load(data_dir)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
 def dataset_versions() -> list[changes.Version]:
-    """The dataset's recorded versions (a closed list: visitors pick, never type)."""
+    """The dataset's recorded versions (a closed list: visitors pick, never type): the
+    store's earlier days, or the git versions of the files."""
+    if store_mode():
+        return _store_versions(engine.default_url(), serving.current_version(store()))
+    return _file_versions()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _file_versions() -> list[changes.Version]:
     return changes.versions(data_dir())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _store_versions(url: str, version: int) -> list[changes.Version]:
+    return serving.versions(store())
 
 
 @st.cache_resource(show_spinner="Loading the earlier version…", max_entries=4)
@@ -38,10 +50,18 @@ def _earlier(directory: str, commit: str) -> Atlas:
     return changes.load_revision(commit, directory)
 
 
+@st.cache_resource(show_spinner="Loading the earlier version…", max_entries=4)
+def _earlier_store(url: str, key: str, version: int) -> Atlas:
+    return serving.earlier(store(), key)
+
+
 def earlier_atlas(commit: str) -> Atlas:
-    """The dataset at one of :func:`dataset_versions` (a commit's content never changes)."""
+    """The dataset at one of :func:`dataset_versions`."""
     if commit not in {v.commit for v in dataset_versions()}:
         raise ValueError("not one of the dataset's recorded versions")
+    if store_mode():
+        return _earlier_store(engine.default_url(), commit,
+                              serving.current_version(store()))
     return _earlier(str(data_dir()), commit)
 
 
