@@ -106,3 +106,25 @@ def test_the_history_page_lists_who_and_why_and_reverts(store_dir):
     assert not at.exception
     assert store.get("project", PROJECT).document["confidence"] != "low"
     assert [c.action for c in store.history(PROJECT)][-1] == "revert"
+
+
+def test_the_record_panel_opens_the_record_on_the_edit_page(store_dir):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["project"] = PROJECT
+    at.run()
+    at.button(key="edit-project").click().run()
+    assert not at.exception
+    assert field(at, "Name").value.startswith("New Tashkent International Airport")
+    assert field(at, "Id").disabled  # an id is fixed once saved
+
+
+def test_without_edit_rights_the_page_only_says_so(store_dir, monkeypatch):
+    """ATLAS_AUTH=optional and nobody signed in: a reader. (Streamlit needs an [auth]
+    section to offer sign-in at all; without one the page says what is missing.)"""
+    monkeypatch.setenv("ATLAS_AUTH", "optional")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("app_pages/edit.py").run()
+    assert not at.exception
+    assert any("needs an [auth] section" in e.value for e in at.error)
+    assert not [b for b in at.button if b.label in ("Save", "Add")]

@@ -8,7 +8,8 @@ import streamlit as st
 
 from .. import popups, quality, query
 from ..catalog import Atlas
-from .state import set_view_state
+from . import identity
+from .state import set_view_state, store_mode
 
 _CSS = """
 <style>
@@ -58,6 +59,12 @@ def render_selected(atlas: Atlas, view: query.View, state: query.ViewState) -> N
     st.html('<p style="color:#666;font-size:0.85rem">Cite as: '
             + popups.safe.text(popups.citation(record, atlas.version, date.today().isoformat()))
             + " The address bar links to this record.</p>")
-    if st.button("Clear selection", key="clear-project"):
+    left, right = st.columns(2)
+    if left.button("Clear selection", key="clear-project"):
         set_view_state(state.with_(project=None))
         st.rerun()
+    if store_mode() and identity.person().may("edit") and right.button(
+            "Edit", key="edit-project", icon=":material/edit:",
+            help="Correct this record on the Edit page; every save keeps who and why."):
+        st.switch_page("app_pages/edit.py",
+                       query_params={"kind": "project", "record": state.project})
