@@ -356,13 +356,32 @@ class Store:
             return history.patch(conn, since)
 
     def load(self, directory: Path | str, who: str, why: str,
-             on_conflict: str | dict[str, str] | None = None) -> release.LoadReport:
+             on_conflict: str | dict[str, str] | None = None, only_if_empty: bool = False
+             ) -> release.LoadReport:
+        """Load the release in ``directory`` (see :mod:`.release`): one transaction; raises
+        :class:`~.errors.ReleaseConflict` listing records changed on both sides unless
+        ``on_conflict`` settles them, :class:`~.errors.Invalid` for a release that fails
+        the checks. ``only_if_empty``: do nothing if a release was ever loaded."""
         who, why = check_who_why(who, why)
         incoming = dataset.read(directory)
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(sa.select(store_state.c.id).with_for_update())
+            if only_if_empty and conn.execute(sa.select(store_state.c.loaded_at)).scalar():
+                return release.LoadReport(store_version=conn.execute(
+                    sa.select(store_state.c.version)).scalar_one())
             return release.load(conn, incoming, who, why, on_conflict)
+
+
+def open_seeded(data_dir: Path | str, url: str | None = None, who: str = "atlas") -> Store:
+    """The store, created from ``data_dir`` on first start (the shipped release, or
+    ``ATLAS_DATA_DIR``): what the app opens. A store already loaded is left as it is;
+    two processes starting together load it once (the second finds it loaded)."""
+    store = Store.open(url)
+    if store.status()["loaded_at"] is None:
+        store.load(data_dir, who, f"first start: the store created from {Path(data_dir).name}/",
+                   only_if_empty=True)
+    return store
 
 
 def _record(row: Any) -> Record:

@@ -148,3 +148,19 @@ def test_a_release_with_a_file_name_the_store_does_not_keep_is_refused(store, tm
     (release / "bad name;rm.yaml").write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(Exception, match="not a file name the store keeps"):
         store.load(release, "loader", "odd")
+
+
+def test_the_store_is_created_from_the_data_directory_on_first_start_only(store_url, mini):
+    from ca_atlas.store.store import open_seeded
+
+    first = open_seeded(mini, store_url)
+    read = first.get("project", MINI_PROJECTS[0]["id"])
+    first.save("project", _edited(read.document, note="edited"), read.version, "ann", "why")
+    first.close()
+    second = open_seeded(mini, store_url)  # already loaded: the edit stays
+    try:
+        assert second.get("project", read.id).document["note"] == "edited"
+        assert [c.why for c in second.history() if c.record_id is None] == [
+            "first start: the store created from release/"]
+    finally:
+        second.close()
