@@ -70,7 +70,7 @@ def test_leaf_modules_stay_light():
 LAYERS = {
     "leaf": {"model", "safe", "geo", "view", "theme", "server", "assets"},
     "data": {"files", "validation", "records", "tables", "boundaries", "summit", "briefing",
-             "catalog", "changes"},
+             "catalog", "changes", "store"},
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
     "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
     "presentation": {"presentation"},
