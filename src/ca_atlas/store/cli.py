@@ -48,6 +48,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     patch = cmds.add_parser("patch", help="the changes since a date as a diff of the files")
     patch.add_argument("--since", type=_date, required=True, metavar="DATE")
 
+    batch = sub.add_parser("import", help="import projects from CSV, XLSX or GeoJSON (all or "
+                           "nothing); --template FILE.csv writes the template")
+    batch.add_argument("file", nargs="?", metavar="FILE")
+    batch.add_argument("--template", metavar="FILE.csv", help="write the template with one "
+                       "example row and stop")
+    batch.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    batch.add_argument("--update", action="store_true", help="rows whose id exists change "
+                       "that project (otherwise they are refused)")
+    batch.add_argument("--who")
+    batch.add_argument("--why", help="why (default: 'imported from FILE')")
+    batch.add_argument("--database-url", metavar="URL")
+    batch.set_defaults(func=run, db_command="import")
+
 
 def _date(text: str) -> dt.datetime:
     try:
@@ -64,31 +77,44 @@ def _who(args: argparse.Namespace) -> str:
     return os.environ.get("ATLAS_USER") or getpass.getuser()
 
 
+def _label(args: argparse.Namespace) -> str:
+    return "ca-atlas import" if args.db_command == "import" else f"ca-atlas db {args.db_command}"
+
+
 def run(args: argparse.Namespace) -> int:
     from .errors import Invalid, ReleaseConflict, StoreError
+    from .imports import ImportRefused
 
     try:
         return _run(args)
+    except ImportRefused as exc:
+        print(f"ca-atlas import: {len(exc.problems)} problem(s); nothing was imported:",
+              file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > 200:
+            print(f"  ... and {len(exc.problems) - 200} more", file=sys.stderr)
+        return EXIT_ERROR
     except ReleaseConflict as exc:
         print(f"ca-atlas db load: refused: {exc}", file=sys.stderr)
         return EXIT_CONFLICT
     except Invalid as exc:
-        print(f"ca-atlas db {args.db_command}: {len(exc.problems)} error(s):", file=sys.stderr)
+        print(f"{_label(args)}: {len(exc.problems)} error(s):", file=sys.stderr)
         for problem in exc.problems[:50]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except StoreError as exc:
-        print(f"ca-atlas db {args.db_command}: {exc}", file=sys.stderr)
+        print(f"{_label(args)}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - a database error is a message, not a traceback
         import sqlalchemy as sa
 
         if isinstance(exc, sa.exc.SQLAlchemyError):
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
-            print(f"ca-atlas db {args.db_command}: database error: {detail}", file=sys.stderr)
+            print(f"{_label(args)}: database error: {detail}", file=sys.stderr)
             return EXIT_ERROR
         if isinstance(exc, OSError):
-            print(f"ca-atlas db {args.db_command}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"{_label(args)}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
         raise
 
@@ -96,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .store import Store
 
+    if args.db_command == "import":
+        return _import(args)
     store = Store.open(args.database_url)
     try:
         command = args.db_command
@@ -118,6 +146,34 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from . import imports
+    from .errors import StoreError
+    from .store import Store, check_who_why
+
+    if args.template:
+        print(f"template written: {imports.write_template(args.template)}")
+        return 0
+    if not args.file:
+        raise StoreError("name the file to import (or --template FILE.csv for the template)")
+    who, why = check_who_why(_who(args), args.why or f"imported from {os.path.basename(args.file)}")
+    store = Store.open(args.database_url)
+    try:
+        preview = imports.run(store.engine, args.file, who, why, update=args.update,
+                              dry_run=args.dry_run)
+    finally:
+        store.close()
+    verb = ("would add", "would change") if args.dry_run else ("added", "changed")
+    print(f"{preview.file}: {verb[0]} {len(preview.added)} project(s), {verb[1]} "
+          f"{len(preview.changed)}" + ("" if args.dry_run else
+                                       f"; store version {preview.store_version}"))
+    for record_id in preview.added:
+        print(f"  + {record_id}")
+    for record_id, fields in preview.changed:
+        print(f"  ~ {record_id}: {', '.join(fields)}")
+    return 0
 
 
 def _print_status(status: dict) -> None:

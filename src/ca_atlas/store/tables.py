@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,11 +69,15 @@ def read_rows(path: Path | str, columns: list[str], required: list[str]
         raise _refuse(name, f"is not a CSV, XLSX or GeoJSON file (the name must end in "
                             f"{', '.join(SUFFIXES)})")
     try:
-        real = files.locate(path.parent, name)
-        size = os.stat(real).st_size
-        if size > MAX_BYTES:
-            raise _refuse(name, f"is {size / 2**20:,.1f} MB, more than the "
-                                f"{MAX_BYTES // 2**20} MB an import may be")
+        info = os.stat(path)
+    except OSError as exc:
+        raise _refuse(name, f"cannot be read: {(exc.strerror or str(exc)).lower()}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(name, "is not a regular file; it is not read")
+    if info.st_size > MAX_BYTES:
+        raise _refuse(name, f"is {info.st_size / 2**20:,.1f} MB, more than the "
+                            f"{MAX_BYTES // 2**20} MB an import may be; it is not read")
+    try:  # the dataset reader's checks too: no FIFO swapped in, a bounded read
         data = files.read_bytes(path.parent, name)
     except files.FileError as exc:
         raise _refuse(name, exc.problem.message) from None
