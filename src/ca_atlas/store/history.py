@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import writer
-from .schema import changes
+from .schema import changes, store_state
 
 MAX_ROWS = 100_000
 
@@ -56,11 +56,25 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def bump(conn: sa.Connection) -> int:
+    """The store's next version, taken in this transaction (which then holds its lock)."""
+    conn.execute(store_state.update().where(store_state.c.id == 1)
+                 .values(version=store_state.c.version + 1))
+    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
+
+
+def state(document: dict | None, retired: bool = False, reason: str | None = None) -> dict | None:
+    """A record's state as the log keeps it (None: the record did not exist)."""
+    if document is None:
+        return None
+    return {"document": document, "retired": retired, "reason": reason}
+
+
 def state_of(row: Any) -> dict | None:
     """A record row's state as the log keeps it; None for no row."""
     if row is None:
         return None
-    return {"document": row.document, "retired": bool(row.retired), "reason": row.retired_reason}
+    return state(row.document, bool(row.retired), row.retired_reason)
 
 
 def bind_time(conn: sa.Connection, value: dt.datetime) -> dt.datetime:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..model import Problem, quote
-from . import dataset, history
+from . import dataset, history, rules
 from .errors import StoreError, differing_fields
 from .schema import files as F
 from .schema import records as R
@@ -55,8 +54,6 @@ EXAMPLE = {
     "sources": "https://www.example.org/news/solar-park-signed | Example News | 2025-06-12",
     "confidence": "medium", "last_verified": "2026-12-01",
 }
-#: How far (km) a point may lie outside its stated country, as the loader allows.
-COUNTRY_TOLERANCE_KM = 30.0
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
@@ -183,41 +180,6 @@ def _column(field_name: str | None) -> str | None:
                                              else column)
 
 
-def _in_country(stored: dict[str, bytes], docs: list[tuple[int, dict]], name: str,
-                problems: list[ImportProblem]) -> None:
-    """Points more than COUNTRY_TOLERANCE_KM outside the country their row names."""
-    raw = stored.get("boundaries/countries.geojson")
-    if raw is None:
-        return
-    from pyproj import Geod
-    from shapely.geometry import Point, shape
-    from shapely.ops import nearest_points, unary_union
-
-    shapes: dict[str, list] = {}
-    for feature in json.loads(raw).get("features", []):
-        code = (feature.get("properties") or {}).get("iso_a3")
-        if code and feature.get("geometry"):
-            shapes.setdefault(code, []).append(shape(feature["geometry"]))
-    geod = Geod(ellps="WGS84")
-    for number, doc in docs:
-        lat, lon, country = doc.get("lat"), doc.get("lon"), doc.get("country")
-        if not all(isinstance(v, (int, float)) for v in (lat, lon)) or country not in shapes:
-            continue
-        area, point = unary_union(shapes[country]), Point(lon, lat)
-        if area.covers(point):
-            continue
-        edge = nearest_points(area, point)[0]
-        km = geod.inv(lon, lat, edge.x, edge.y)[2] / 1000
-        if km > COUNTRY_TOLERANCE_KM:
-            problems.append(ImportProblem(name, number, "lat", f"({lat}, {lon}) lies {km:,.0f} km "
-                                          f"outside {country}, the row's country"))
-
-
-def _currencies(stored: dict[str, bytes]) -> set[str]:
-    text = stored.get("fx_rates.csv", b"").decode("utf-8", "replace")
-    return {row[0].strip() for row in csv.reader(io.StringIO(text)) if row} | {"USD"}
-
-
 def plan(conn: sa.Connection, path: Path | str, update: bool = False) -> Preview:
     """Read and check the batch against the store seen through ``conn``; raises
     :class:`ImportRefused` with every problem."""
@@ -237,21 +199,16 @@ def plan(conn: sa.Connection, path: Path | str, update: bool = False) -> Preview
     ids["project"] |= {d["id"] for _, d in docs if isinstance(d.get("id"), str)}
     stored = {n: c for n, k, c in conn.execute(sa.select(F.c.name, F.c.kind, F.c.content))
               if k is None and c is not None}
-    currencies = _currencies(stored)
     preview = Preview(name)
     first_row: dict[str, int] = {}
     for number, doc in docs:
         checks: list[Problem] = []
         dataset.check_record("project", doc, number, checks)
         dataset.check_references("project", doc, number, ids, checks)
+        rules.check_project(stored, doc, name, number, checks)
         problems += [ImportProblem(name, number, _column(p.field), p.message)
                      for p in checks if p.level == "error"]
         record_id = doc.get("id")
-        currency = (doc.get("amount") or {}).get("currency")
-        if isinstance(currency, str) and currency not in currencies \
-                and not any(p.field == "amount.currency" for p in checks):
-            problems.append(ImportProblem(name, number, "amount_currency", f"{currency} has no "
-                                          "rates in fx_rates.csv; give the amount in USD"))
         if not isinstance(record_id, str):
             continue
         if record_id in first_row:
@@ -271,7 +228,6 @@ def plan(conn: sa.Connection, path: Path | str, update: bool = False) -> Preview
                                           "restore it before changing it"))
         elif old[1] != doc:
             preview.changed.append((record_id, differing_fields(old[1], doc)))
-    _in_country(stored, docs, name, problems)
     if problems:
         raise ImportRefused(problems)
     preview.documents = [d for _, d in docs]
@@ -294,8 +250,7 @@ def run(engine: sa.Engine, path: Path | str, who: str, why: str, update: bool = 
 
 def _write(conn: sa.Connection, preview: Preview, who: str, why: str) -> None:
     at = history.now_utc()
-    conn.execute(store_state.update().values(version=store_state.c.version + 1))
-    version = conn.execute(sa.select(store_state.c.version)).scalar_one()
+    version = history.bump(conn)
     preview.store_version = version
     position = conn.execute(sa.select(sa.func.max(R.c.position))
                             .where(R.c.kind == "project")).scalar() or 0
@@ -309,8 +264,7 @@ def _write(conn: sa.Connection, preview: Preview, who: str, why: str) -> None:
                          .values(version=row.version + 1, document=doc, geom=geom,
                                  updated_by=who, updated_at=at))
             history.log(conn, version, "project", record_id, row.version + 1, "change", who, at,
-                        why, history.state_of(row), {"document": doc, "retired": False,
-                                                     "reason": None})
+                        why, history.state_of(row), history.state(doc))
         elif record_id in preview.added:
             position += 1
             conn.execute(R.insert().values(
@@ -318,4 +272,4 @@ def _write(conn: sa.Connection, preview: Preview, who: str, why: str) -> None:
                 retired_reason=None, position=position, lead="\n", source_text=None, geom=geom,
                 updated_by=who, updated_at=at))
             history.log(conn, version, "project", record_id, 1, "add", who, at, why, None,
-                        {"document": doc, "retired": False, "reason": None})
+                        history.state(doc))

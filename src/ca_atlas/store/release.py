@@ -91,7 +91,7 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
         raise ReleaseConflict(conflicts)
 
     at = history.now_utc()
-    version = _bump(conn)
+    version = history.bump(conn)
     report = LoadReport(store_version=version)
     after_release = len(theirs) + 1
     for (kind, record_id), row, take, their in plan:
@@ -142,10 +142,6 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
     return report
 
 
-def _bump(conn: sa.Connection) -> int:
-    conn.execute(store_state.update().where(store_state.c.id == 1)
-                 .values(version=store_state.c.version + 1))
-    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
 
 
 def _replace_files(conn: sa.Connection, incoming: dataset.Release) -> list[str]:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..model import Problem, quote
-from . import dataset, engine, history, release, writer
+from . import dataset, engine, history, release, rules, writer
 from .errors import Conflict, Invalid, StoreError, differing_fields
 from .schema import records as R
 from .schema import store_state
@@ -54,8 +54,6 @@ class Documents:
     version: int
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
@@ -68,18 +66,8 @@ def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
     return who.strip(), why.strip()
 
 
-def bump(conn: sa.Connection) -> int:
-    """The store's next version (taken under this transaction's lock)."""
-    conn.execute(store_state.update().where(store_state.c.id == 1)
-                 .values(version=store_state.c.version + 1))
-    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
 
 
-def state(document: dict | None, retired: bool = False, reason: str | None = None) -> dict | None:
-    """A record's state as the change log keeps it (None: the record did not exist)."""
-    if document is None:
-        return None
-    return {"document": document, "retired": retired, "reason": reason}
 
 
 class Store:
@@ -196,6 +184,9 @@ class Store:
             sa.select(sa.func.count()).where(R.c.kind == kind, R.c.retired.is_(False))).scalar_one())
         dataset.check_record(kind, document, row, problems)
         dataset.check_references(kind, document, row, ids, problems)
+        if kind == "project":
+            rules.check_project(_other_files(conn), document, dataset.KIND_FILES[kind], row,
+                                problems)
         if any(p.level == "error" for p in problems):
             raise Invalid(problems)
 
@@ -216,8 +207,8 @@ class Store:
 
     def _write(self, conn, row, who: str, why: str, action: str, document: dict,
                retired: bool, reason: str | None) -> Record:
-        at = now()
-        version = bump(conn)
+        at = history.now_utc()
+        version = history.bump(conn)
         result = conn.execute(
             R.update().where(R.c.kind == row.kind, R.c.id == row.id, R.c.version == row.version)
             .values(version=row.version + 1, document=document, retired=retired,
@@ -226,8 +217,7 @@ class Store:
         if result.rowcount != 1:  # the lock above makes this unreachable; never overwrite
             raise StoreError(f"{row.kind} {row.id} changed while it was being saved; try again")
         history.log(conn, version, row.kind, row.id, row.version + 1, action, who, at, why,
-                    state(row.document, row.retired, row.retired_reason),
-                    state(document, retired, reason))
+                    history.state_of(row), history.state(document, retired, reason))
         return self.get_in(conn, row.kind, row.id)
 
     @staticmethod
@@ -268,8 +258,8 @@ class Store:
             if self._locked(conn, kind, record_id) is not None:
                 raise Invalid([Problem(dataset.KIND_FILES[kind], None, record_id, "id",
                                        "is already used by another record (retired ones too)")])
-            at = now()
-            version = bump(conn)
+            at = history.now_utc()
+            version = history.bump(conn)
             position = 1 + (conn.execute(sa.select(sa.func.max(R.c.position))
                                          .where(R.c.kind == kind)).scalar() or 0)
             conn.execute(R.insert().values(
@@ -277,7 +267,7 @@ class Store:
                 retired_reason=None, position=position, lead="\n", source_text=None,
                 geom=dataset.geometry(kind, document), updated_by=who, updated_at=at))
             history.log(conn, version, kind, record_id, 1, "add", who, at, why, None,
-                        state(document))
+                        history.state(document))
             return self.get_in(conn, kind, record_id)
 
     def retire(self, kind: str, record_id: str, expected_version: int, who: str, reason: str
@@ -295,6 +285,7 @@ class Store:
             for k, d in active:
                 docs.setdefault(k, []).append(d)
             users = dataset.references_to(kind, record_id, docs)
+            users += [f"claim {c}" for c in rules.claims_naming(_other_files(conn)).get(record_id, [])]
             if users:
                 raise StoreError(f"{kind} {record_id} is still named by {', '.join(users[:10])}; "
                                  "change those first")
@@ -330,8 +321,7 @@ class Store:
             row = self._locked(conn, change.kind, change.record_id)
             if row is None:
                 raise StoreError(f"{change.kind} {change.record_id} no longer exists")
-            now_state = state(row.document, row.retired, row.retired_reason)
-            if now_state != change.after:
+            if history.state_of(row) != change.after:
                 raise self._conflict(conn, row, change.record_version, (change.before or {})
                                      .get("document"), f"changed again after change {change_seq}")
             target = change.before or {"document": row.document, "retired": True,
@@ -382,6 +372,15 @@ def open_seeded(data_dir: Path | str, url: str | None = None, who: str = "atlas"
         store.load(data_dir, who, f"first start: the store created from {Path(data_dir).name}/",
                    only_if_empty=True)
     return store
+
+
+def _other_files(conn: sa.Connection) -> dict[str, bytes]:
+    """The stored files the record checks read (boundaries, rates, claims)."""
+    from .schema import files as F
+
+    names = (rules.BOUNDARIES, rules.FX, rules.CLAIMS)
+    return {n: c for n, c in conn.execute(sa.select(F.c.name, F.c.content)
+                                          .where(F.c.name.in_(names))) if c is not None}
 
 
 def _record(row: Any) -> Record:
