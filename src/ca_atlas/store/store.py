@@ -53,6 +53,15 @@ class Documents:
     files: dict[str, bytes]
     version: int
 
+    def text(self, name: str) -> str:
+        """A stored file's text, checked as the file reader checks it (UTF-8, no NUL);
+        raises :class:`ca_atlas.files.FileError` naming the file."""
+        from .. import files
+
+        if name not in self.files:
+            raise files.FileError(Problem(name, None, None, None, "is missing"), missing=True)
+        return files.decode(name, self.files[name])
+
 
 
 

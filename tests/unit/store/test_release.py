@@ -43,6 +43,10 @@ def test_documents_are_what_the_file_readers_give(store):
     assert docs.files["boundaries/places.geojson"] == (DATA / "boundaries/places.geojson").read_bytes()
     assert set(docs.files) == set(_all_files(DATA)) - set(docs.records)
     assert docs.version == store.version
+    assert files.parse_yaml("claims.yaml", docs.text("claims.yaml"), list) == \
+        files.read_yaml(DATA, "claims.yaml", list)
+    with pytest.raises(files.FileError, match="is missing"):
+        docs.text("nothing.yaml")
 
 
 def _edited(document, **fields):
