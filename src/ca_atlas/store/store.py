@@ -199,7 +199,12 @@ class Store:
         if any(p.level == "error" for p in problems):
             raise Invalid(problems)
 
-    def _locked(self, conn: sa.Connection, kind: str, record_id: str):
+    def _locked(self, conn: sa.Connection, kind: str, record_id: Any):
+        """The record's row, locked for this transaction. Every writer takes the store's
+        lock first (loads and imports too), so locks are always taken in one order and
+        writers queue (on SQLite, BEGIN IMMEDIATE does the same)."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.select(store_state.c.id).with_for_update())
         query = sa.select(R).where(R.c.kind == kind, R.c.id == record_id)
         if self.dialect == "postgresql":
             query = query.with_for_update()
@@ -262,9 +267,10 @@ class Store:
         who, why = check_who_why(who, why)
         document = dataset.plain(document)
         with self.engine.begin() as conn:
+            record_id = document.get("id") if isinstance(document, dict) else None
+            existing = self._locked(conn, kind, record_id)
             self._validate(conn, kind, document, None)
-            record_id = document["id"]
-            if self._locked(conn, kind, record_id) is not None:
+            if existing is not None:
                 raise Invalid([Problem(dataset.KIND_FILES[kind], None, record_id, "id",
                                        "is already used by another record (retired ones too)")])
             at = history.now_utc()
