@@ -151,7 +151,8 @@ def _run(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from . import imports
     from .errors import StoreError
-    from .store import Store, check_who_why
+    from .history import check_who_why
+    from .store import Store
 
     if args.template:
         print(f"template written: {imports.write_template(args.template)}")

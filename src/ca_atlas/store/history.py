@@ -10,9 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import writer
+from .errors import StoreError
 from .schema import changes, store_state
 
 MAX_ROWS = 100_000
+MAX_WHO = 200
+MAX_WHY = 2000
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,16 @@ def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: st
         store_version=store_version, kind=kind, record_id=record_id,
         record_version=record_version, action=action, who=who, at=bind_time(conn, at), why=why,
         before=before, after=after))
+
+
+def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
+    if not isinstance(who, str) or not who.strip() or len(who) > MAX_WHO:
+        raise StoreError(f"who made the change is required (at most {MAX_WHO} characters)")
+    if not isinstance(why, str) or not why.strip():
+        raise StoreError(f"a short {what} is required for every change")
+    if len(why) > MAX_WHY:
+        raise StoreError(f"the {what} is longer than {MAX_WHY} characters")
+    return who.strip(), why.strip()
 
 
 def now_utc() -> dt.datetime:

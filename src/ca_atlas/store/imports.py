@@ -237,6 +237,7 @@ def plan(conn: sa.Connection, path: Path | str, update: bool = False) -> Preview
 def run(engine: sa.Engine, path: Path | str, who: str, why: str, update: bool = False,
         dry_run: bool = False) -> Preview:
     """Check the batch and, unless ``dry_run``, write it in one transaction."""
+    who, why = history.check_who_why(who, why)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(sa.select(store_state.c.id).with_for_update())

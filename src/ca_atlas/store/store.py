@@ -25,9 +25,6 @@ from .errors import Conflict, Invalid, StoreError, differing_fields
 from .schema import records as R
 from .schema import store_state
 
-MAX_WHO = 200
-MAX_WHY = 2000
-
 
 @dataclass(frozen=True)
 class Record:
@@ -65,14 +62,6 @@ class Documents:
 
 
 
-def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
-    if not isinstance(who, str) or not who.strip() or len(who) > MAX_WHO:
-        raise StoreError(f"who made the change is required (at most {MAX_WHO} characters)")
-    if not isinstance(why, str) or not why.strip():
-        raise StoreError(f"a short {what} is required for every change")
-    if len(why) > MAX_WHY:
-        raise StoreError(f"the {what} is longer than {MAX_WHY} characters")
-    return who.strip(), why.strip()
 
 
 
@@ -241,7 +230,7 @@ class Store:
     def save(self, kind: str, document: dict, expected_version: int, who: str, why: str) -> Record:
         """Replace the record ``document['id']`` edited from ``expected_version``."""
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         document = dataset.plain(document)
         record_id = document.get("id") if isinstance(document, dict) else None
         if not isinstance(record_id, str):
@@ -264,7 +253,7 @@ class Store:
     def add(self, kind: str, document: dict, who: str, why: str) -> Record:
         """A new record, written at the end of its file."""
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         document = dataset.plain(document)
         with self.engine.begin() as conn:
             record_id = document.get("id") if isinstance(document, dict) else None
@@ -290,7 +279,7 @@ class Store:
         """Retire (soft-delete) a record, with the reason; refused while other active
         records refer to it."""
         dataset.check_kind(kind)
-        who, reason = check_who_why(who, reason, "reason")
+        who, reason = history.check_who_why(who, reason, "reason")
         with self.engine.begin() as conn:
             row = self._existing(conn, kind, record_id, expected_version)
             if row.retired:
@@ -309,7 +298,7 @@ class Store:
     def restore(self, kind: str, record_id: str, expected_version: int, who: str, why: str
                 ) -> Record:
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         with self.engine.begin() as conn:
             row = self._existing(conn, kind, record_id, expected_version)
             if not row.retired:
@@ -328,7 +317,7 @@ class Store:
     def revert(self, change_seq: int, who: str, why: str) -> Record:
         """Undo one change: the record goes back to its state before it, as a new change
         (``revert``). Refused when the record changed again since (revert those first)."""
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         with self.engine.begin() as conn:
             change = history.one(conn, change_seq)
             if change is None or change.record_id is None:
@@ -367,7 +356,7 @@ class Store:
         :class:`~.errors.ReleaseConflict` listing records changed on both sides unless
         ``on_conflict`` settles them, :class:`~.errors.Invalid` for a release that fails
         the checks. ``only_if_empty``: do nothing if a release was ever loaded."""
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         incoming = dataset.read(directory)
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":

@@ -206,3 +206,10 @@ def test_the_cli_writes_the_template_then_imports_it(store_url, tmp_path, capsys
     assert main(["import", str(template), *url]) == 1
     err = capsys.readouterr().err
     assert "template.csv, row 2, column 'id'" in err and "nothing was imported" in err
+
+
+def test_an_import_needs_who_and_why(sqlite_store, tmp_path):
+    from ca_atlas.store import StoreError
+
+    with pytest.raises(StoreError, match="why"):
+        imports.run(sqlite_store.engine, _csv(tmp_path / "a.csv", _rows(1)), "ann", " ")
