@@ -1,8 +1,9 @@
 """``ca-atlas db ...``: the store from a shell.
 
-``init`` creates or upgrades the schema; ``load DIR`` loads a release (``--theirs`` or
-``--ours`` to settle records changed on both sides); ``dump DIR`` writes the files back;
-``status``; ``history [ID]``; ``patch --since DATE`` the changes since a date as a diff.
+``init`` creates or upgrades the schema; ``load DIR`` loads a release (``--theirs``,
+``--ours`` or ``--choose ID=theirs|ours`` to settle records changed on both sides);
+``dump DIR`` writes the files back; ``status``; ``history [ID]``; ``patch --since DATE``
+the changes since a date as a diff.
 The database is ``--database-url``, else ``$ATLAS_DATABASE_URL``, else the embedded SQLite
 file. Errors are one clear message on stderr: exit 1, or 3 for a release conflict.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 import sys
 
 EXIT_ERROR = 1
@@ -35,6 +37,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                       help="records changed on both sides take the release's version")
     side.add_argument("--ours", dest="on_conflict", action="store_const", const="ours",
                       help="records changed on both sides keep the store's version")
+    load.add_argument("--choose", action="append", default=[], type=_choice, metavar="ID=SIDE",
+                      help="settle one record: ID=theirs or ID=ours (repeatable; --theirs or "
+                      "--ours then settles the rest)")
     load.add_argument("--who", help="who loads it (default: $ATLAS_USER or the login name)")
     load.add_argument("--why", help="why (default: 'release loaded from DIR')")
     dump = cmds.add_parser("dump", help="write the dataset files into a directory")
@@ -60,6 +65,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     batch.add_argument("--why", help="why (default: 'imported from FILE')")
     batch.add_argument("--database-url", metavar="URL")
     batch.set_defaults(func=run, db_command="import")
+
+
+def _choice(text: str) -> tuple[str, str]:
+    record_id, _, side = text.partition("=")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", record_id) or side not in ("theirs", "ours"):
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not ID=theirs or ID=ours")
+    return record_id, side
 
 
 def _date(text: str) -> dt.datetime:
@@ -130,9 +142,11 @@ def _run(args: argparse.Namespace) -> int:
         if command == "init":
             print(f"store ready: {store.status()['url']} (schema {store.status()['schema']})")
         elif command == "load":
+            on_conflict = args.on_conflict
+            if args.choose:
+                on_conflict = {**dict(args.choose), **({"*": on_conflict} if on_conflict else {})}
             report = store.load(args.directory, _who(args),
-                                args.why or f"release loaded from {args.directory}",
-                                args.on_conflict)
+                                args.why or f"release loaded from {args.directory}", on_conflict)
             print(report.summary())
         elif command == "dump":
             names = store.dump(args.directory)

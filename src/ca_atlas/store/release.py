@@ -4,10 +4,10 @@ Each record is compared in three states: ``base`` (as the last loaded release ha
 ``ours`` (the store now; a retired record counts as absent) and ``theirs`` (the release).
 Changed on one side only, that side wins; changed on both sides to different values is a
 conflict: the load is refused with the list unless ``on_conflict`` says ``"theirs"``,
-``"ours"`` or, per record id, ``{"id": "theirs" | "ours"}``. Nothing is overwritten
-silently. A record kept as ours keeps its stored document and takes the release as its
-new base. The layout (order, comments) and every other file come from the release.
-Everything happens in the caller's one transaction.
+``"ours"`` or, per record id, ``{"id": "theirs" | "ours", "*": ...}`` (``"*"``: the
+rest). Nothing is overwritten silently. A record kept as ours keeps its stored document
+and takes the release as its new base. The layout (order, comments) and every other file
+come from the release. Everything happens in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class LoadReport:
 
 
 def _choice(on_conflict: str | dict[str, str] | None, record_id: str) -> str | None:
-    if isinstance(on_conflict, dict):
-        choice = on_conflict.get(record_id)
+    if isinstance(on_conflict, dict):  # per record id; "*" for the others
+        choice = on_conflict.get(record_id, on_conflict.get("*"))
     else:
         choice = on_conflict
     if choice is not None and choice not in CHOICES:
