@@ -83,7 +83,9 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
         if ours_changed and theirs_changed and ours != mine:
             choice = _choice(on_conflict, key[1])
             if choice is None:
-                conflicts.append((key[0], key[1], differing_fields(ours, mine)))
+                conflicts.append((key[0], key[1], ["retired in the store"] if ours is None else
+                                  ["left out of the release"] if mine is None else
+                                  differing_fields(ours, mine)))
                 continue
             take = choice == "theirs"
         plan.append((key, row, take, theirs.get(key)))

@@ -168,3 +168,15 @@ def test_the_store_is_created_from_the_data_directory_on_first_start_only(store_
             "first start: the store created from release/"]
     finally:
         second.close()
+
+
+def test_a_record_retired_in_the_store_and_changed_in_the_release_is_a_conflict(loaded, tmp_path):
+    a = MINI_PROJECTS[3]["id"]
+    record = loaded.get("project", a)
+    loaded.retire("project", a, record.version, "ann", "merged into another record")
+    projects = copy.deepcopy(MINI_PROJECTS)
+    projects[3]["note"] = "updated in the release"
+    with pytest.raises(ReleaseConflict) as caught:
+        loaded.load(_release(tmp_path, "r2", projects), "loader", "r2")
+    assert caught.value.records == [("project", a, ["retired in the store"])]
+    assert "retired in the store" in str(caught.value)
