@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import dataset, history
-from .errors import ReleaseConflict, StoreError, differing_fields
+from .errors import Invalid, ReleaseConflict, StoreError, differing_fields
 from .schema import files as F
 from .schema import records as R
 from .schema import store_state
@@ -134,6 +134,7 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
             (report.changed if row is not None else report.added).append(listed)
         _apply_record(conn, values, row is not None)
         history.log(conn, version, kind, record_id, new_version, "load", who, at, why, before, new)
+    _check_merged(conn, incoming)
     report.files_changed = _replace_files(conn, incoming)
     history.log(conn, version, None, None, None, "load", who, at, why, None,
                 {"added": len(report.added), "changed": len(report.changed),
@@ -144,6 +145,18 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
     return report
 
 
+def _check_merged(conn: sa.Connection, incoming: dataset.Release) -> None:
+    """The dataset the load leaves (the release with the edits kept from the store) must
+    pass the checks too: a record kept may name one the release left out."""
+    by_file: dict[str, list[Any]] = {name: [] for name in dataset.RECORD_FILES}
+    query = (sa.select(R.c.kind, R.c.document).where(R.c.retired.is_(False))
+             .order_by(R.c.position, R.c.id))
+    for kind, document in conn.execute(query):
+        by_file[dataset.KIND_FILES[kind]].append(document)
+    problems: list = []
+    dataset.check_all(by_file, problems, incoming.other)
+    if any(p.level == "error" for p in problems):
+        raise Invalid(problems)
 
 
 def _replace_files(conn: sa.Connection, incoming: dataset.Release) -> list[str]:

@@ -180,3 +180,21 @@ def test_a_record_retired_in_the_store_and_changed_in_the_release_is_a_conflict(
         loaded.load(_release(tmp_path, "r2", projects), "loader", "r2")
     assert caught.value.records == [("project", a, ["retired in the store"])]
     assert "retired in the store" in str(caught.value)
+
+
+def test_a_load_that_would_leave_a_kept_edit_dangling_is_refused(loaded, tmp_path):
+    from atlas_fixtures import MINI_RISKS
+
+    risk = loaded.get("risk_note", MINI_RISKS[0]["id"])
+    referenced = risk.document["projects"][0]
+    projects = [p for p in copy.deepcopy(MINI_PROJECTS) if p["id"] != referenced]
+    risks = copy.deepcopy(MINI_RISKS)
+    risks[0]["projects"] = []
+    # the release drops a project and the risk's reference to it; the store keeps its own
+    # edit of the risk note, which still names the project: refused as a whole
+    loaded.save("risk_note", _edited(risk.document, description="Kept."), risk.version, "ann", "w")
+    version = loaded.version
+    with pytest.raises(Invalid, match=referenced):
+        loaded.load(write_dataset(tmp_path / "r2", projects=projects, risks=risks), "loader", "r2",
+                    on_conflict="ours")
+    assert loaded.version == version
