@@ -37,13 +37,13 @@ class Change:
     after: dict | None
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
+def utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _change(row: Any) -> Change:
     return Change(row.seq, row.store_version, row.kind, row.record_id, row.record_version,
-                  row.action, row.who, _utc(row.at), row.why, row.before, row.after)
+                  row.action, row.who, utc(row.at), row.why, row.before, row.after)
 
 
 def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: str | None,
@@ -65,7 +65,7 @@ def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
     return who.strip(), why.strip()
 
 
-def now_utc() -> dt.datetime:
+def nowutc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -92,7 +92,7 @@ def state_of(row: Any) -> dict | None:
 
 def bind_time(conn: sa.Connection, value: dt.datetime) -> dt.datetime:
     """UTC; naive on SQLite (which keeps no zone), so text comparisons order correctly."""
-    value = _utc(value)
+    value = utc(value)
     return value.replace(tzinfo=None) if conn.dialect.name == "sqlite" else value
 
 

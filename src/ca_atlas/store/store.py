@@ -125,7 +125,8 @@ class Store:
             by_kind[kind]["retired" if retired else "active"] += n
         return {"url": self.engine.url.render_as_string(hide_password=True),
                 "dialect": self.dialect, "schema": engine.schema_revision(self.engine),
-                "version": st.version, "loaded_at": st.loaded_at, "loaded_by": st.loaded_by,
+                "version": st.version, "loaded_by": st.loaded_by,
+                "loaded_at": history.utc(st.loaded_at) if st.loaded_at else None,
                 "records": by_kind, "edited_since_load": edited}
 
     def get(self, kind: str, record_id: str) -> Record:
@@ -389,4 +390,4 @@ def _other_files(conn: sa.Connection) -> dict[str, bytes]:
 
 def _record(row: Any) -> Record:
     return Record(row.kind, row.id, row.version, row.document, row.retired, row.retired_reason,
-                  row.updated_by, row.updated_at)
+                  row.updated_by, history.utc(row.updated_at))

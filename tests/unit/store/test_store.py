@@ -79,6 +79,7 @@ def test_retire_restore_and_revert_are_changes_with_who_when_and_why(loaded):
         ("retire", "bob", "a duplicate record"),
         ("restore", "cy", "not a duplicate after all")]
     assert all(c.at >= start and c.at.tzinfo is not None for c in log[1:])
+    assert restored.updated_at.tzinfo is not None and restored.updated_by == "cy"
     assert log[1].before["document"]["status"] == MINI_PROJECTS[0]["status"]
     assert log[1].after["document"]["status"] == "cancelled"
     assert log[2].after["retired"] is True
