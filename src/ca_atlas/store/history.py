@@ -65,7 +65,7 @@ def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
     return who.strip(), why.strip()
 
 
-def nowutc() -> dt.datetime:
+def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
