@@ -368,15 +368,6 @@ class Store:
             return release.load(conn, incoming, who, why, on_conflict)
 
 
-def open_seeded(data_dir: Path | str, url: str | None = None, who: str = "atlas") -> Store:
-    """The store, created from ``data_dir`` on first start (the shipped release, or
-    ``ATLAS_DATA_DIR``): what the app opens. A store already loaded is left as it is;
-    two processes starting together load it once (the second finds it loaded)."""
-    store = Store.open(url)
-    if store.status()["loaded_at"] is None:
-        store.load(data_dir, who, f"first start: the store created from {Path(data_dir).name}/",
-                   only_if_empty=True)
-    return store
 
 
 def _other_files(conn: sa.Connection) -> dict[str, bytes]:

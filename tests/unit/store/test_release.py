@@ -154,20 +154,17 @@ def test_a_release_with_a_file_name_the_store_does_not_keep_is_refused(store, tm
         store.load(release, "loader", "odd")
 
 
-def test_the_store_is_created_from_the_data_directory_on_first_start_only(store_url, mini):
-    from ca_atlas.store.store import open_seeded
-
-    first = open_seeded(mini, store_url)
-    read = first.get("project", MINI_PROJECTS[0]["id"])
-    first.save("project", _edited(read.document, note="edited"), read.version, "ann", "why")
-    first.close()
-    second = open_seeded(mini, store_url)  # already loaded: the edit stays
-    try:
-        assert second.get("project", read.id).document["note"] == "edited"
-        assert [c.why for c in second.history() if c.record_id is None] == [
-            "first start: the store created from release/"]
-    finally:
-        second.close()
+def test_only_if_empty_loads_a_release_into_a_new_store_only(store, mini):
+    """What a first start uses: two processes starting together load the files once."""
+    first = store.load(mini, "atlas", "first start", only_if_empty=True)
+    assert len(first.added) == 6
+    read = store.get("project", MINI_PROJECTS[0]["id"])
+    store.save("project", _edited(read.document, note="edited"), read.version, "ann", "why")
+    version = store.version
+    again = store.load(mini, "atlas", "first start", only_if_empty=True)
+    assert (again.added, again.store_version, store.version) == ([], version, version)
+    assert store.get("project", read.id).document["note"] == "edited"
+    assert [c.why for c in store.history() if c.record_id is None] == ["first start"]
 
 
 def test_a_record_retired_in_the_store_and_changed_in_the_release_is_a_conflict(loaded, tmp_path):
