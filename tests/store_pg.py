@@ -9,6 +9,7 @@ directory only (``listen_addresses=''``) and is stopped by the fixture that star
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,12 @@ def available() -> str | None:
     if not list(Path("/usr/share/postgresql/15/extension").glob("postgis.control")):
         return f"PostGIS for PostgreSQL 15 is missing: {INSTALL_HINT}"
     return None
+
+
+def _check_name(name: str) -> None:
+    """Database names reach SQL text: lower-case letters, digits and '_' only."""
+    if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+        raise ValueError(f"not a database name the tests use: {name!r}")
 
 
 class Cluster:
@@ -76,6 +83,8 @@ class Cluster:
 
     def create_db(self, name: str, template: str | None = None) -> str:
         """A new database with PostGIS (copied from ``template`` when given)."""
+        _check_name(name)
+        _check_name(template or "x")
         if template:
             self.psql(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         else:
@@ -84,6 +93,7 @@ class Cluster:
         return self.url(name)
 
     def drop_db(self, name: str) -> None:
+        _check_name(name)
         self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def url(self, db: str) -> str:

@@ -62,5 +62,26 @@ def load_and_hang(url: str, directory: str, marker: str, after: int) -> None:
     store.load(directory, "killed-writer", "a load that is killed")
 
 
+def import_and_hang(url: str, path: str, marker: str, after: int) -> None:
+    """Import ``path`` but stop inside the transaction after ``after`` logged records."""
+    from ca_atlas.store import Store, history, imports
+
+    real = history.log
+    calls = [0]
+
+    def slow(*args, **kwargs):
+        real(*args, **kwargs)
+        calls[0] += 1
+        if calls[0] == after:
+            with open(marker, "w", encoding="utf-8") as fh:
+                fh.write(str(os.getpid()))
+            time.sleep(120)
+
+    history.log = slow
+    store = Store.open(url, init=False)
+    imports.run(store.engine, path, "killed-writer", "an import that is killed")
+
+
 if __name__ == "__main__":
-    load_and_hang(*sys.argv[1:4], int(sys.argv[4]))
+    job = {"load": load_and_hang, "import": import_and_hang}[sys.argv[1]]
+    job(*sys.argv[2:5], int(sys.argv[5]))

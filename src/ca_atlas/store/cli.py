@@ -1,8 +1,9 @@
 """``ca-atlas db ...``: the store from a shell.
 
-``init`` creates or upgrades the schema; ``load DIR`` loads a release (``--theirs`` or
-``--ours`` to settle records changed on both sides); ``dump DIR`` writes the files back;
-``status``; ``history [ID]``; ``patch --since DATE`` the changes since a date as a diff.
+``init`` creates or upgrades the schema; ``load DIR`` loads a release (``--theirs``,
+``--ours`` or ``--choose ID=theirs|ours`` to settle records changed on both sides);
+``dump DIR`` writes the files back; ``status``; ``history [ID]``; ``patch --since DATE``
+the changes since a date as a diff.
 The database is ``--database-url``, else ``$ATLAS_DATABASE_URL``, else the embedded SQLite
 file. Errors are one clear message on stderr: exit 1, or 3 for a release conflict.
 """
@@ -14,6 +15,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 import sys
 
 EXIT_ERROR = 1
@@ -35,6 +37,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                       help="records changed on both sides take the release's version")
     side.add_argument("--ours", dest="on_conflict", action="store_const", const="ours",
                       help="records changed on both sides keep the store's version")
+    load.add_argument("--choose", action="append", default=[], type=_choice, metavar="ID=SIDE",
+                      help="settle one record: ID=theirs or ID=ours (repeatable; --theirs or "
+                      "--ours then settles the rest)")
     load.add_argument("--who", help="who loads it (default: $ATLAS_USER or the login name)")
     load.add_argument("--why", help="why (default: 'release loaded from DIR')")
     dump = cmds.add_parser("dump", help="write the dataset files into a directory")
@@ -47,6 +52,26 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     hist.add_argument("--json", action="store_true")
     patch = cmds.add_parser("patch", help="the changes since a date as a diff of the files")
     patch.add_argument("--since", type=_date, required=True, metavar="DATE")
+
+    batch = sub.add_parser("import", help="import projects from CSV, XLSX or GeoJSON (all or "
+                           "nothing); --template FILE.csv writes the template")
+    batch.add_argument("file", nargs="?", metavar="FILE")
+    batch.add_argument("--template", metavar="FILE.csv", help="write the template with one "
+                       "example row and stop")
+    batch.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
+    batch.add_argument("--update", action="store_true", help="rows whose id exists change "
+                       "that project (otherwise they are refused)")
+    batch.add_argument("--who")
+    batch.add_argument("--why", help="why (default: 'imported from FILE')")
+    batch.add_argument("--database-url", metavar="URL")
+    batch.set_defaults(func=run, db_command="import")
+
+
+def _choice(text: str) -> tuple[str, str]:
+    record_id, _, side = text.partition("=")
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", record_id) or side not in ("theirs", "ours"):
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is not ID=theirs or ID=ours")
+    return record_id, side
 
 
 def _date(text: str) -> dt.datetime:
@@ -64,31 +89,44 @@ def _who(args: argparse.Namespace) -> str:
     return os.environ.get("ATLAS_USER") or getpass.getuser()
 
 
+def _label(args: argparse.Namespace) -> str:
+    return "ca-atlas import" if args.db_command == "import" else f"ca-atlas db {args.db_command}"
+
+
 def run(args: argparse.Namespace) -> int:
     from .errors import Invalid, ReleaseConflict, StoreError
+    from .imports import ImportRefused
 
     try:
         return _run(args)
+    except ImportRefused as exc:
+        print(f"ca-atlas import: {len(exc.problems)} problem(s); nothing was imported:",
+              file=sys.stderr)
+        for problem in exc.problems[:200]:
+            print(f"  {problem}", file=sys.stderr)
+        if len(exc.problems) > 200:
+            print(f"  ... and {len(exc.problems) - 200} more", file=sys.stderr)
+        return EXIT_ERROR
     except ReleaseConflict as exc:
         print(f"ca-atlas db load: refused: {exc}", file=sys.stderr)
         return EXIT_CONFLICT
     except Invalid as exc:
-        print(f"ca-atlas db {args.db_command}: {len(exc.problems)} error(s):", file=sys.stderr)
+        print(f"{_label(args)}: {len(exc.problems)} error(s):", file=sys.stderr)
         for problem in exc.problems[:50]:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_ERROR
     except StoreError as exc:
-        print(f"ca-atlas db {args.db_command}: {exc}", file=sys.stderr)
+        print(f"{_label(args)}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # noqa: BLE001 - a database error is a message, not a traceback
         import sqlalchemy as sa
 
         if isinstance(exc, sa.exc.SQLAlchemyError):
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:300]
-            print(f"ca-atlas db {args.db_command}: database error: {detail}", file=sys.stderr)
+            print(f"{_label(args)}: database error: {detail}", file=sys.stderr)
             return EXIT_ERROR
         if isinstance(exc, OSError):
-            print(f"ca-atlas db {args.db_command}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"{_label(args)}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_ERROR
         raise
 
@@ -96,15 +134,19 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .store import Store
 
+    if args.db_command == "import":
+        return _import(args)
     store = Store.open(args.database_url)
     try:
         command = args.db_command
         if command == "init":
             print(f"store ready: {store.status()['url']} (schema {store.status()['schema']})")
         elif command == "load":
+            on_conflict = args.on_conflict
+            if args.choose:
+                on_conflict = {**dict(args.choose), **({"*": on_conflict} if on_conflict else {})}
             report = store.load(args.directory, _who(args),
-                                args.why or f"release loaded from {args.directory}",
-                                args.on_conflict)
+                                args.why or f"release loaded from {args.directory}", on_conflict)
             print(report.summary())
         elif command == "dump":
             names = store.dump(args.directory)
@@ -118,6 +160,35 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from . import imports
+    from .errors import StoreError
+    from .history import check_who_why
+    from .store import Store
+
+    if args.template:
+        print(f"template written: {imports.write_template(args.template)}")
+        return 0
+    if not args.file:
+        raise StoreError("name the file to import (or --template FILE.csv for the template)")
+    who, why = check_who_why(_who(args), args.why or f"imported from {os.path.basename(args.file)}")
+    store = Store.open(args.database_url)
+    try:
+        preview = imports.run(store.engine, args.file, who, why, update=args.update,
+                              dry_run=args.dry_run)
+    finally:
+        store.close()
+    verb = ("would add", "would change") if args.dry_run else ("added", "changed")
+    print(f"{preview.file}: {verb[0]} {len(preview.added)} project(s), {verb[1]} "
+          f"{len(preview.changed)}" + ("" if args.dry_run else
+                                       f"; store version {preview.store_version}"))
+    for record_id in preview.added:
+        print(f"  + {record_id}")
+    for record_id, fields in preview.changed:
+        print(f"  ~ {record_id}: {', '.join(fields)}")
+    return 0
 
 
 def _print_status(status: dict) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from .. import files, records
 from ..model import Problem, quote
 from ..validation import RecordChecker, check_unique_ids
-from . import layout
+from . import layout, rules
 from .errors import Invalid, StoreError
 
 RECORD_FILES = {"projects.yaml": "project", "corridors.yaml": "corridor",
@@ -112,7 +112,8 @@ def read(directory: Path | str) -> Release:
         except files.FileError as exc:
             problems.append(exc.problem)
     if not problems:
-        check_all({n: [d for d, _ in rs] for n, rs in release.records.items()}, problems)
+        check_all({n: [d for d, _ in rs] for n, rs in release.records.items()}, problems,
+                  release.other)
     if any(p.level == "error" for p in problems):
         raise Invalid(problems)
     return release
@@ -155,8 +156,11 @@ def references_to(kind: str, record_id: str, documents: dict[str, list[dict]]) -
             if isinstance(d.get(key), list) and record_id in d[key] and other != kind]
 
 
-def check_all(by_file: dict[str, list[Any]], problems: list[Problem]) -> None:
-    """Every record of every record file, unique ids per file, references."""
+def check_all(by_file: dict[str, list[Any]], problems: list[Problem],
+              stored: dict[str, bytes] | None = None) -> None:
+    """Every record of every record file, unique ids per file, references; with the
+    other files (``stored``), points in their country, currencies with rates and the ids
+    claims name."""
     ids: dict[str, set[str]] = {}
     for name, docs in by_file.items():
         check_unique_ids(name, docs, problems)
@@ -167,6 +171,10 @@ def check_all(by_file: dict[str, list[Any]], problems: list[Problem]) -> None:
         for row, doc in enumerate(docs, start=1):
             check_record(kind, doc, row, problems)
             check_references(kind, doc, row, ids, problems)
+            if kind == "project" and stored is not None:
+                rules.check_project(stored, doc, name, row, problems)
+    if stored is not None:
+        rules.check_claims(stored, set().union(*ids.values()), problems)
 
 
 def geometry(kind: str, document: dict) -> str | None:

@@ -50,7 +50,7 @@ class ReleaseConflict(StoreError):
 
     def __init__(self, records: list[tuple[str, str, list[str]]]):
         self.records = records
-        listed = "; ".join(f"{k} {i} ({', '.join(f) or 'retired'})" for k, i, f in records[:20])
+        listed = "; ".join(f"{k} {i} ({', '.join(f)})" for k, i, f in records[:20])
         more = f" and {len(records) - 20} more" if len(records) > 20 else ""
         super().__init__(f"{len(records)} record(s) changed both in the store and in the "
                          f"release: {listed}{more}. Choose --theirs (the release), --ours (the "

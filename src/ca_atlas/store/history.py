@@ -10,9 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import writer
-from .schema import changes
+from .errors import StoreError
+from .schema import changes, store_state
 
 MAX_ROWS = 100_000
+MAX_WHO = 200
+MAX_WHY = 2000
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,13 @@ class Change:
     after: dict | None
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
+def utc(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _change(row: Any) -> Change:
     return Change(row.seq, row.store_version, row.kind, row.record_id, row.record_version,
-                  row.action, row.who, _utc(row.at), row.why, row.before, row.after)
+                  row.action, row.who, utc(row.at), row.why, row.before, row.after)
 
 
 def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: str | None,
@@ -52,20 +55,44 @@ def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: st
         before=before, after=after))
 
 
+def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
+    if not isinstance(who, str) or not who.strip() or len(who) > MAX_WHO:
+        raise StoreError(f"who made the change is required (at most {MAX_WHO} characters)")
+    if not isinstance(why, str) or not why.strip():
+        raise StoreError(f"a short {what} is required for every change")
+    if len(why) > MAX_WHY:
+        raise StoreError(f"the {what} is longer than {MAX_WHY} characters")
+    return who.strip(), why.strip()
+
+
 def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def bump(conn: sa.Connection) -> int:
+    """The store's next version, taken in this transaction (which then holds its lock)."""
+    conn.execute(store_state.update().where(store_state.c.id == 1)
+                 .values(version=store_state.c.version + 1))
+    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
+
+
+def state(document: dict | None, retired: bool = False, reason: str | None = None) -> dict | None:
+    """A record's state as the log keeps it (None: the record did not exist)."""
+    if document is None:
+        return None
+    return {"document": document, "retired": retired, "reason": reason}
 
 
 def state_of(row: Any) -> dict | None:
     """A record row's state as the log keeps it; None for no row."""
     if row is None:
         return None
-    return {"document": row.document, "retired": bool(row.retired), "reason": row.retired_reason}
+    return state(row.document, bool(row.retired), row.retired_reason)
 
 
 def bind_time(conn: sa.Connection, value: dt.datetime) -> dt.datetime:
     """UTC; naive on SQLite (which keeps no zone), so text comparisons order correctly."""
-    value = _utc(value)
+    value = utc(value)
     return value.replace(tzinfo=None) if conn.dialect.name == "sqlite" else value
 
 

@@ -4,10 +4,10 @@ Each record is compared in three states: ``base`` (as the last loaded release ha
 ``ours`` (the store now; a retired record counts as absent) and ``theirs`` (the release).
 Changed on one side only, that side wins; changed on both sides to different values is a
 conflict: the load is refused with the list unless ``on_conflict`` says ``"theirs"``,
-``"ours"`` or, per record id, ``{"id": "theirs" | "ours"}``. Nothing is overwritten
-silently. A record kept as ours keeps its stored document and takes the release as its
-new base. The layout (order, comments) and every other file come from the release.
-Everything happens in the caller's one transaction.
+``"ours"`` or, per record id, ``{"id": "theirs" | "ours", "*": ...}`` (``"*"``: the
+rest). Nothing is overwritten silently. A record kept as ours keeps its stored document
+and takes the release as its new base. The layout (order, comments) and every other file
+come from the release. Everything happens in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from . import dataset, history
-from .errors import ReleaseConflict, StoreError, differing_fields
+from .errors import Invalid, ReleaseConflict, StoreError, differing_fields
 from .schema import files as F
 from .schema import records as R
 from .schema import store_state
@@ -43,8 +43,8 @@ class LoadReport:
 
 
 def _choice(on_conflict: str | dict[str, str] | None, record_id: str) -> str | None:
-    if isinstance(on_conflict, dict):
-        choice = on_conflict.get(record_id)
+    if isinstance(on_conflict, dict):  # per record id; "*" for the others
+        choice = on_conflict.get(record_id, on_conflict.get("*"))
     else:
         choice = on_conflict
     if choice is not None and choice not in CHOICES:
@@ -83,7 +83,9 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
         if ours_changed and theirs_changed and ours != mine:
             choice = _choice(on_conflict, key[1])
             if choice is None:
-                conflicts.append((key[0], key[1], differing_fields(ours, mine)))
+                conflicts.append((key[0], key[1], ["retired in the store"] if ours is None else
+                                  ["left out of the release"] if mine is None else
+                                  differing_fields(ours, mine)))
                 continue
             take = choice == "theirs"
         plan.append((key, row, take, theirs.get(key)))
@@ -91,7 +93,7 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
         raise ReleaseConflict(conflicts)
 
     at = history.now_utc()
-    version = _bump(conn)
+    version = history.bump(conn)
     report = LoadReport(store_version=version)
     after_release = len(theirs) + 1
     for (kind, record_id), row, take, their in plan:
@@ -132,6 +134,7 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
             (report.changed if row is not None else report.added).append(listed)
         _apply_record(conn, values, row is not None)
         history.log(conn, version, kind, record_id, new_version, "load", who, at, why, before, new)
+    _check_merged(conn, incoming)
     report.files_changed = _replace_files(conn, incoming)
     history.log(conn, version, None, None, None, "load", who, at, why, None,
                 {"added": len(report.added), "changed": len(report.changed),
@@ -142,10 +145,18 @@ def load(conn: sa.Connection, incoming: dataset.Release, who: str, why: str,
     return report
 
 
-def _bump(conn: sa.Connection) -> int:
-    conn.execute(store_state.update().where(store_state.c.id == 1)
-                 .values(version=store_state.c.version + 1))
-    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
+def _check_merged(conn: sa.Connection, incoming: dataset.Release) -> None:
+    """The dataset the load leaves (the release with the edits kept from the store) must
+    pass the checks too: a record kept may name one the release left out."""
+    by_file: dict[str, list[Any]] = {name: [] for name in dataset.RECORD_FILES}
+    query = (sa.select(R.c.kind, R.c.document).where(R.c.retired.is_(False))
+             .order_by(R.c.position, R.c.id))
+    for kind, document in conn.execute(query):
+        by_file[dataset.KIND_FILES[kind]].append(document)
+    problems: list = []
+    dataset.check_all(by_file, problems, incoming.other)
+    if any(p.level == "error" for p in problems):
+        raise Invalid(problems)
 
 
 def _replace_files(conn: sa.Connection, incoming: dataset.Release) -> list[str]:

@@ -20,13 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..model import Problem, quote
-from . import dataset, engine, history, release, writer
+from . import dataset, engine, history, release, rules, writer
 from .errors import Conflict, Invalid, StoreError, differing_fields
 from .schema import records as R
 from .schema import store_state
-
-MAX_WHO = 200
-MAX_WHY = 2000
 
 
 @dataclass(frozen=True)
@@ -53,33 +50,22 @@ class Documents:
     files: dict[str, bytes]
     version: int
 
+    def text(self, name: str) -> str:
+        """A stored file's text, checked as the file reader checks it (UTF-8, no NUL);
+        raises :class:`ca_atlas.files.FileError` naming the file."""
+        from .. import files
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
-    if not isinstance(who, str) or not who.strip() or len(who) > MAX_WHO:
-        raise StoreError(f"who made the change is required (at most {MAX_WHO} characters)")
-    if not isinstance(why, str) or not why.strip():
-        raise StoreError(f"a short {what} is required for every change")
-    if len(why) > MAX_WHY:
-        raise StoreError(f"the {what} is longer than {MAX_WHY} characters")
-    return who.strip(), why.strip()
+        if name not in self.files:
+            raise files.FileError(Problem(name, None, None, None, "is missing"), missing=True)
+        return files.decode(name, self.files[name])
 
 
-def bump(conn: sa.Connection) -> int:
-    """The store's next version (taken under this transaction's lock)."""
-    conn.execute(store_state.update().where(store_state.c.id == 1)
-                 .values(version=store_state.c.version + 1))
-    return conn.execute(sa.select(store_state.c.version).where(store_state.c.id == 1)).scalar_one()
 
 
-def state(document: dict | None, retired: bool = False, reason: str | None = None) -> dict | None:
-    """A record's state as the change log keeps it (None: the record did not exist)."""
-    if document is None:
-        return None
-    return {"document": document, "retired": retired, "reason": reason}
+
+
+
+
 
 
 class Store:
@@ -139,7 +125,8 @@ class Store:
             by_kind[kind]["retired" if retired else "active"] += n
         return {"url": self.engine.url.render_as_string(hide_password=True),
                 "dialect": self.dialect, "schema": engine.schema_revision(self.engine),
-                "version": st.version, "loaded_at": st.loaded_at, "loaded_by": st.loaded_by,
+                "version": st.version, "loaded_by": st.loaded_by,
+                "loaded_at": history.utc(st.loaded_at) if st.loaded_at else None,
                 "records": by_kind, "edited_since_load": edited}
 
     def get(self, kind: str, record_id: str) -> Record:
@@ -196,10 +183,18 @@ class Store:
             sa.select(sa.func.count()).where(R.c.kind == kind, R.c.retired.is_(False))).scalar_one())
         dataset.check_record(kind, document, row, problems)
         dataset.check_references(kind, document, row, ids, problems)
+        if kind == "project":
+            rules.check_project(_other_files(conn), document, dataset.KIND_FILES[kind], row,
+                                problems)
         if any(p.level == "error" for p in problems):
             raise Invalid(problems)
 
-    def _locked(self, conn: sa.Connection, kind: str, record_id: str):
+    def _locked(self, conn: sa.Connection, kind: str, record_id: Any):
+        """The record's row, locked for this transaction. Every writer takes the store's
+        lock first (loads and imports too), so locks are always taken in one order and
+        writers queue (on SQLite, BEGIN IMMEDIATE does the same)."""
+        if self.dialect == "postgresql":
+            conn.execute(sa.select(store_state.c.id).with_for_update())
         query = sa.select(R).where(R.c.kind == kind, R.c.id == record_id)
         if self.dialect == "postgresql":
             query = query.with_for_update()
@@ -216,8 +211,8 @@ class Store:
 
     def _write(self, conn, row, who: str, why: str, action: str, document: dict,
                retired: bool, reason: str | None) -> Record:
-        at = now()
-        version = bump(conn)
+        at = history.now_utc()
+        version = history.bump(conn)
         result = conn.execute(
             R.update().where(R.c.kind == row.kind, R.c.id == row.id, R.c.version == row.version)
             .values(version=row.version + 1, document=document, retired=retired,
@@ -226,8 +221,7 @@ class Store:
         if result.rowcount != 1:  # the lock above makes this unreachable; never overwrite
             raise StoreError(f"{row.kind} {row.id} changed while it was being saved; try again")
         history.log(conn, version, row.kind, row.id, row.version + 1, action, who, at, why,
-                    state(row.document, row.retired, row.retired_reason),
-                    state(document, retired, reason))
+                    history.state_of(row), history.state(document, retired, reason))
         return self.get_in(conn, row.kind, row.id)
 
     @staticmethod
@@ -237,7 +231,7 @@ class Store:
     def save(self, kind: str, document: dict, expected_version: int, who: str, why: str) -> Record:
         """Replace the record ``document['id']`` edited from ``expected_version``."""
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         document = dataset.plain(document)
         record_id = document.get("id") if isinstance(document, dict) else None
         if not isinstance(record_id, str):
@@ -260,16 +254,17 @@ class Store:
     def add(self, kind: str, document: dict, who: str, why: str) -> Record:
         """A new record, written at the end of its file."""
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         document = dataset.plain(document)
         with self.engine.begin() as conn:
+            record_id = document.get("id") if isinstance(document, dict) else None
+            existing = self._locked(conn, kind, record_id)
             self._validate(conn, kind, document, None)
-            record_id = document["id"]
-            if self._locked(conn, kind, record_id) is not None:
+            if existing is not None:
                 raise Invalid([Problem(dataset.KIND_FILES[kind], None, record_id, "id",
                                        "is already used by another record (retired ones too)")])
-            at = now()
-            version = bump(conn)
+            at = history.now_utc()
+            version = history.bump(conn)
             position = 1 + (conn.execute(sa.select(sa.func.max(R.c.position))
                                          .where(R.c.kind == kind)).scalar() or 0)
             conn.execute(R.insert().values(
@@ -277,7 +272,7 @@ class Store:
                 retired_reason=None, position=position, lead="\n", source_text=None,
                 geom=dataset.geometry(kind, document), updated_by=who, updated_at=at))
             history.log(conn, version, kind, record_id, 1, "add", who, at, why, None,
-                        state(document))
+                        history.state(document))
             return self.get_in(conn, kind, record_id)
 
     def retire(self, kind: str, record_id: str, expected_version: int, who: str, reason: str
@@ -285,7 +280,7 @@ class Store:
         """Retire (soft-delete) a record, with the reason; refused while other active
         records refer to it."""
         dataset.check_kind(kind)
-        who, reason = check_who_why(who, reason, "reason")
+        who, reason = history.check_who_why(who, reason, "reason")
         with self.engine.begin() as conn:
             row = self._existing(conn, kind, record_id, expected_version)
             if row.retired:
@@ -295,6 +290,7 @@ class Store:
             for k, d in active:
                 docs.setdefault(k, []).append(d)
             users = dataset.references_to(kind, record_id, docs)
+            users += [f"claim {c}" for c in rules.claims_naming(_other_files(conn)).get(record_id, [])]
             if users:
                 raise StoreError(f"{kind} {record_id} is still named by {', '.join(users[:10])}; "
                                  "change those first")
@@ -303,7 +299,7 @@ class Store:
     def restore(self, kind: str, record_id: str, expected_version: int, who: str, why: str
                 ) -> Record:
         dataset.check_kind(kind)
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         with self.engine.begin() as conn:
             row = self._existing(conn, kind, record_id, expected_version)
             if not row.retired:
@@ -322,7 +318,7 @@ class Store:
     def revert(self, change_seq: int, who: str, why: str) -> Record:
         """Undo one change: the record goes back to its state before it, as a new change
         (``revert``). Refused when the record changed again since (revert those first)."""
-        who, why = check_who_why(who, why)
+        who, why = history.check_who_why(who, why)
         with self.engine.begin() as conn:
             change = history.one(conn, change_seq)
             if change is None or change.record_id is None:
@@ -330,8 +326,7 @@ class Store:
             row = self._locked(conn, change.kind, change.record_id)
             if row is None:
                 raise StoreError(f"{change.kind} {change.record_id} no longer exists")
-            now_state = state(row.document, row.retired, row.retired_reason)
-            if now_state != change.after:
+            if history.state_of(row) != change.after:
                 raise self._conflict(conn, row, change.record_version, (change.before or {})
                                      .get("document"), f"changed again after change {change_seq}")
             target = change.before or {"document": row.document, "retired": True,
@@ -366,15 +361,34 @@ class Store:
             return history.patch(conn, since)
 
     def load(self, directory: Path | str, who: str, why: str,
-             on_conflict: str | dict[str, str] | None = None) -> release.LoadReport:
-        who, why = check_who_why(who, why)
+             on_conflict: str | dict[str, str] | None = None, only_if_empty: bool = False
+             ) -> release.LoadReport:
+        """Load the release in ``directory`` (see :mod:`.release`): one transaction; raises
+        :class:`~.errors.ReleaseConflict` listing records changed on both sides unless
+        ``on_conflict`` settles them, :class:`~.errors.Invalid` for a release that fails
+        the checks. ``only_if_empty``: do nothing if a release was ever loaded."""
+        who, why = history.check_who_why(who, why)
         incoming = dataset.read(directory)
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":
                 conn.execute(sa.select(store_state.c.id).with_for_update())
+            if only_if_empty and conn.execute(sa.select(store_state.c.loaded_at)).scalar():
+                return release.LoadReport(store_version=conn.execute(
+                    sa.select(store_state.c.version)).scalar_one())
             return release.load(conn, incoming, who, why, on_conflict)
+
+
+
+
+def _other_files(conn: sa.Connection) -> dict[str, bytes]:
+    """The stored files the record checks read (boundaries, rates, claims)."""
+    from .schema import files as F
+
+    names = (rules.BOUNDARIES, rules.FX, rules.CLAIMS)
+    return {n: c for n, c in conn.execute(sa.select(F.c.name, F.c.content)
+                                          .where(F.c.name.in_(names))) if c is not None}
 
 
 def _record(row: Any) -> Record:
     return Record(row.kind, row.id, row.version, row.document, row.retired, row.retired_reason,
-                  row.updated_by, row.updated_at)
+                  row.updated_by, history.utc(row.updated_at))

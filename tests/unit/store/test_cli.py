@@ -46,7 +46,12 @@ def test_a_conflicting_release_exits_3_until_told_which_side(db, store_url, tmp_
     assert main([*db, "load", str(second)]) == 3
     err = capsys.readouterr().err
     assert f"project {MINI_PROJECTS[0]['id']} (status)" in err and "--theirs" in err
-    assert main([*db, "load", str(second), "--theirs"]) == 0
+    with pytest.raises(SystemExit):
+        main([*db, "load", str(second), "--choose", "x=mine"])
+    assert main([*db, "load", str(second), "--choose", f"{MINI_PROJECTS[0]['id']}=theirs"]) == 0
+    store = Store.open(store_url)
+    assert store.get("project", MINI_PROJECTS[0]["id"]).document["status"] == "under_construction"
+    store.close()
 
 
 @pytest.mark.parametrize("args, message", [

@@ -57,9 +57,22 @@ def test_a_writer_killed_mid_load_leaves_the_store_exactly_as_before(loaded, sto
     projects.append({**copy.deepcopy(MINI_PROJECTS[1]), "id": "uz-release-added"})
     release = write_dataset(tmp_path / "release2", projects=projects)
     before = _snapshot(loaded)
-    marker = tmp_path / "inside-the-transaction"
+    _kill_mid_transaction("load", store_url, release, tmp_path)
+    reopened = Store.open(store_url)
+    try:
+        assert _snapshot(reopened) == before
+        # and the store still takes the release afterwards
+        report = reopened.load(release, "loader", "the release, loaded properly")
+        assert report.added == ["project uz-release-added"]
+    finally:
+        reopened.close()
+
+
+def _kill_mid_transaction(job: str, store_url: str, path, tmp_path) -> None:
+    """Run the job in another process, SIGKILL it once it is inside its transaction."""
+    marker = tmp_path / f"inside-the-{job}"
     child = subprocess.Popen(
-        [sys.executable, store_workers.__file__, store_url, str(release), str(marker), "3"],
+        [sys.executable, store_workers.__file__, job, store_url, str(path), str(marker), "3"],
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -75,11 +88,21 @@ def test_a_writer_killed_mid_load_leaves_the_store_exactly_as_before(loaded, sto
             child.kill()
             child.wait()
     assert int(Path(marker).read_text()) == child.pid
+
+
+def test_a_writer_killed_mid_import_leaves_the_store_exactly_as_before(loaded, store_url, tmp_path):
+    from ca_atlas.store.imports import COLUMNS, EXAMPLE
+
+    rows = [",".join(COLUMNS)]
+    for i in range(6):
+        row = {**EXAMPLE, "id": f"uz-killed-{i}"}
+        rows.append(",".join('"' + str(row.get(c, "")).replace('"', '""') + '"' for c in COLUMNS))
+    batch = tmp_path / "batch.csv"
+    batch.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    before = _snapshot(loaded)
+    _kill_mid_transaction("import", store_url, batch, tmp_path)
     reopened = Store.open(store_url)
     try:
         assert _snapshot(reopened) == before
-        # and the store still takes the release afterwards
-        report = reopened.load(release, "loader", "the release, loaded properly")
-        assert report.added == ["project uz-release-added"]
     finally:
         reopened.close()

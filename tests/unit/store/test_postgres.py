@@ -4,6 +4,7 @@ the database server."""
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from ca_atlas.store import Store
 
 @pytest.fixture
 def pg_store(pg_cluster, tmp_path, request):
-    name = f"atlas_pg_{request.node.name[:30].replace('[', '_').replace(']', '')}".lower()
+    name = "atlas_pg_" + re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40]
     url = pg_cluster.create_db(name, template="atlas_template")
     store = Store.open(url)
     store.load(write_dataset(tmp_path / "release"), "loader", "first")

@@ -43,6 +43,10 @@ def test_documents_are_what_the_file_readers_give(store):
     assert docs.files["boundaries/places.geojson"] == (DATA / "boundaries/places.geojson").read_bytes()
     assert set(docs.files) == set(_all_files(DATA)) - set(docs.records)
     assert docs.version == store.version
+    assert files.parse_yaml("claims.yaml", docs.text("claims.yaml"), list) == \
+        files.read_yaml(DATA, "claims.yaml", list)
+    with pytest.raises(files.FileError, match="is missing"):
+        docs.text("nothing.yaml")
 
 
 def _edited(document, **fields):
@@ -148,3 +152,46 @@ def test_a_release_with_a_file_name_the_store_does_not_keep_is_refused(store, tm
     (release / "bad name;rm.yaml").write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(Exception, match="not a file name the store keeps"):
         store.load(release, "loader", "odd")
+
+
+def test_only_if_empty_loads_a_release_into_a_new_store_only(store, mini):
+    """What a first start uses: two processes starting together load the files once."""
+    first = store.load(mini, "atlas", "first start", only_if_empty=True)
+    assert len(first.added) == 6
+    read = store.get("project", MINI_PROJECTS[0]["id"])
+    store.save("project", _edited(read.document, note="edited"), read.version, "ann", "why")
+    version = store.version
+    again = store.load(mini, "atlas", "first start", only_if_empty=True)
+    assert (again.added, again.store_version, store.version) == ([], version, version)
+    assert store.get("project", read.id).document["note"] == "edited"
+    assert [c.why for c in store.history() if c.record_id is None] == ["first start"]
+
+
+def test_a_record_retired_in_the_store_and_changed_in_the_release_is_a_conflict(loaded, tmp_path):
+    a = MINI_PROJECTS[3]["id"]
+    record = loaded.get("project", a)
+    loaded.retire("project", a, record.version, "ann", "merged into another record")
+    projects = copy.deepcopy(MINI_PROJECTS)
+    projects[3]["note"] = "updated in the release"
+    with pytest.raises(ReleaseConflict) as caught:
+        loaded.load(_release(tmp_path, "r2", projects), "loader", "r2")
+    assert caught.value.records == [("project", a, ["retired in the store"])]
+    assert "retired in the store" in str(caught.value)
+
+
+def test_a_load_that_would_leave_a_kept_edit_dangling_is_refused(loaded, tmp_path):
+    from atlas_fixtures import MINI_RISKS
+
+    risk = loaded.get("risk_note", MINI_RISKS[0]["id"])
+    referenced = risk.document["projects"][0]
+    projects = [p for p in copy.deepcopy(MINI_PROJECTS) if p["id"] != referenced]
+    risks = copy.deepcopy(MINI_RISKS)
+    risks[0]["projects"] = []
+    # the release drops a project and the risk's reference to it; the store keeps its own
+    # edit of the risk note, which still names the project: refused as a whole
+    loaded.save("risk_note", _edited(risk.document, description="Kept."), risk.version, "ann", "w")
+    version = loaded.version
+    with pytest.raises(Invalid, match=referenced):
+        loaded.load(write_dataset(tmp_path / "r2", projects=projects, risks=risks), "loader", "r2",
+                    on_conflict="ours")
+    assert loaded.version == version

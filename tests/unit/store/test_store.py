@@ -79,6 +79,7 @@ def test_retire_restore_and_revert_are_changes_with_who_when_and_why(loaded):
         ("retire", "bob", "a duplicate record"),
         ("restore", "cy", "not a duplicate after all")]
     assert all(c.at >= start and c.at.tzinfo is not None for c in log[1:])
+    assert restored.updated_at.tzinfo is not None and restored.updated_by == "cy"
     assert log[1].before["document"]["status"] == MINI_PROJECTS[0]["status"]
     assert log[1].after["document"]["status"] == "cancelled"
     assert log[2].after["retired"] is True
@@ -139,3 +140,24 @@ def test_changes_since_export_as_a_patch_of_the_files(loaded):
     assert patch.startswith("--- a/projects.yaml\n+++ b/projects.yaml\n")
     assert "+  status: cancelled\n" in patch
     assert f"-  status: {MINI_PROJECTS[0]['status']}\n" in patch
+
+
+def test_a_save_is_checked_against_the_country_and_the_rates_like_the_loader(loaded):
+    read = loaded.get("project", A)
+    almaty = _with(read.document, lat=43.24, lon=76.89)  # in Kazakhstan, the record says UZB
+    with pytest.raises(Invalid, match="outside UZB"):
+        loaded.save("project", almaty, read.version, "ann", "moved")
+    euros = _with(read.document, amount={**read.document["amount"], "currency": "EUR"})
+    with pytest.raises(Invalid, match="EUR' has no rates"):
+        loaded.save("project", euros, read.version, "ann", "currency")
+
+
+def test_a_record_a_claim_names_cannot_be_retired(store, tmp_path):
+    from atlas_fixtures import MINI_CLAIMS, write_dataset
+
+    claims = copy.deepcopy(MINI_CLAIMS)
+    claims[0]["related"] = [A]
+    store.load(write_dataset(tmp_path / "r", claims=claims), "loader", "first")
+    read = store.get("project", A)
+    with pytest.raises(StoreError, match=f"claim {claims[0]['id']}"):
+        store.retire("project", A, read.version, "ann", "gone")
