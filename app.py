@@ -23,6 +23,8 @@ pages = [
     st.Page("app_pages/quality.py", title="Data quality", icon=":material/fact_check:",
             url_path="quality"),
     st.Page("app_pages/edit.py", title="Edit", icon=":material/edit:", url_path="edit"),
+    st.Page("app_pages/import_projects.py", title="Import", icon=":material/upload_file:",
+            url_path="import"),
     st.Page("app_pages/history.py", title="History", icon=":material/history:",
             url_path="history"),
 ]

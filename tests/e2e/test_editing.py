@@ -77,3 +77,42 @@ def test_a_stale_save_shows_a_conflict_and_overwrites_nothing(two_sessions, edit
     expect(first.page.get_by_role("textbox", name="Place", exact=True)).not_to_have_value("somewhere else")
     first.assert_clean()
     second.assert_clean()
+
+
+def test_a_bad_import_names_rows_and_columns_and_a_clean_one_is_written(browser, editing_app,
+                                                                         tmp_path):
+    from ca_atlas.store import imports
+
+    good = tmp_path / "projects.csv"
+    good.write_text(imports.template_csv(), encoding="utf-8")
+    bad = tmp_path / "broken.csv"
+    lines = imports.template_csv().splitlines()
+    row = lines[1].replace("uz-example-solar-park", "uz-tashkent-new-airport")  # taken id
+    row = row.replace(",39.65,", ",95.5,")  # latitude out of range
+    bad.write_text("\n".join([lines[0], row]) + "\n", encoding="utf-8")
+
+    g = ab.guarded_page(browser)
+    try:
+        page = g.page
+        page.goto(ab.page_url(editing_app, "/import"))
+        ab.wait_ready(page)
+        uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
+        uploader.set_input_files(str(bad))
+        ab.wait_ready(page)
+        expect(page.get_by_text("problem(s) in broken.csv: nothing was imported")).to_be_visible()
+        problems = page.get_by_test_id("stDataFrame").first
+        expect(problems).to_contain_text("lat")
+        expect(problems).to_contain_text("is already a project")
+
+        uploader.set_input_files(str(good))
+        ab.wait_ready(page)
+        expect(page.get_by_text("projects.csv is clean: 1 project(s) to add")).to_be_visible()
+        page.get_by_role("textbox", name="Why this import *").fill("the template's example")
+        page.keyboard.press("Tab")
+        ab.wait_ready(page)
+        page.get_by_role("button", name="Import 1 project(s)").click()
+        ab.wait_ready(page)
+        expect(page.get_by_text("Imported 1 new and 0 changed project(s)")).to_be_visible()
+        g.assert_clean()
+    finally:
+        g.context.close()

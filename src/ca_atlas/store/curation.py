@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..access import Person, require
-from . import history
+from . import history, imports
 from .store import Record, Store
 
 
@@ -47,6 +47,14 @@ class Curation:
         else:
             require(self.person, "revert_own")
         return self.store.revert(seq, self.person.name, why)
+
+    def import_batch(self, path: Path | str, why: str, update: bool = False,
+                     dry_run: bool = False) -> imports.Preview:
+        """Check a batch of projects (CSV, XLSX, GeoJSON) and, unless ``dry_run``, write it
+        in one transaction; a dry run needs only the right to read."""
+        require(self.person, "read" if dry_run else "import")
+        return imports.run(self.store.engine, path, self.person.name, why or "dry run",
+                           update=update, dry_run=dry_run)
 
     def load(self, directory: Path | str, why: str, on_conflict=None):
         require(self.person, "load_release")

@@ -78,18 +78,23 @@ class Preview:
     documents: list[dict] = field(default_factory=list)
 
 
-def write_template(path: Path | str) -> Path:
-    """The CSV template: every column, one example row. Refuses to overwrite a file."""
-    path = Path(path)
-    if path.suffix.lower() != ".csv":
-        raise StoreError(f"the template is a CSV file: give a name ending in .csv, not {path.name}")
+def template_csv() -> str:
+    """The CSV template's text: every column, one example row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     writer.writerow([EXAMPLE.get(c, "") for c in COLUMNS])
+    return out.getvalue()
+
+
+def write_template(path: Path | str) -> Path:
+    """The CSV template (:func:`template_csv`) written to ``path``; never over a file."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise StoreError(f"the template is a CSV file: give a name ending in .csv, not {path.name}")
     try:
         with open(path, "x", encoding="utf-8", newline="") as fh:
-            fh.write(out.getvalue())
+            fh.write(template_csv())
     except FileExistsError:
         raise StoreError(f"{path} exists; the template is not written over a file") from None
     except OSError as exc:

@@ -48,8 +48,8 @@ def open_seeded(data_dir: Path | str, url: str | None = None) -> Store:
     """The store at ``url`` (default: the configured one), filled from ``data_dir`` when it
     is empty (first start)."""
     store = Store.open(url)
-    if is_empty(store):
-        store.load(data_dir, who=SETUP_WHO,
+    if is_empty(store):  # two replicas starting together: the store's lock lets one load
+        store.load(data_dir, who=SETUP_WHO, only_if_empty=True,
                    why=f"store created from the dataset files in {Path(data_dir).name}/")
     return store
 

@@ -378,8 +378,6 @@ class Store:
             return release.load(conn, incoming, who, why, on_conflict)
 
 
-
-
 def _other_files(conn: sa.Connection) -> dict[str, bytes]:
     """The stored files the record checks read (boundaries, rates, claims)."""
     from .schema import files as F
