@@ -56,7 +56,7 @@ if record is not None:
     editor.show_conflict(curation, kind, record.id)
     if record.retired:
         st.warning(f"Retired: {safe.markdown(record.retired_reason or '')}. It is not on the "
-                   "map or in any figure until it is restored.", icon="🗃️")
+                   "map or in any figure until it is restored.", icon=":material/inventory_2:")
         why = st.text_input("Why restore it", key=f"restore-why-{record.id}", max_chars=500)
         if st.button("Restore", key=f"restore-{record.id}", disabled=not why.strip()):
             try:

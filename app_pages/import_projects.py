@@ -91,7 +91,7 @@ if isinstance(preview, Exception):
     st.stop()
 
 st.success(f"{safe.markdown(shown_name)} is clean: {len(preview.added)} project(s) to add, "
-           f"{len(preview.changed)} to change.", icon="✅")
+           f"{len(preview.changed)} to change.", icon=":material/check_circle:")
 rows = ([{"id": i, "what": "add", "fields": ""} for i in preview.added]
         + [{"id": i, "what": "change", "fields": ", ".join(f)} for i, f in preview.changed])
 st.dataframe(pd.DataFrame(rows, columns=["id", "what", "fields"]), hide_index=True,

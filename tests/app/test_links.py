@@ -95,10 +95,12 @@ def test_a_dataset_error_does_not_show_the_server_s_paths(tmp_path, mini_records
     assert not any(str(tmp_path) in text for text in shown), shown
 
 
-def test_the_quality_page_compares_with_a_recorded_version_only():
-    """No free text reaches git: the page offers the dataset's recorded versions."""
+def test_the_quality_page_compares_with_a_recorded_version_only(monkeypatch):
+    """No free text reaches git: the page offers the dataset's recorded versions (the
+    files' git versions when serving files; the store's days are tested with the store)."""
     from ca_atlas import changes
 
+    monkeypatch.setenv("ATLAS_STORE", "files")
     at = _run("app_pages/quality.py", {})
     assert [t.key for t in at.text_input] == ["flt_q"]  # the sidebar search; no free-text box
     box = at.selectbox(key="changes-since")

@@ -226,8 +226,9 @@ def plan(conn: sa.Connection, path: Path | str, update: bool = False) -> Preview
             preview.added.append(record_id)
         elif not update:
             problems.append(ImportProblem(name, number, "id", f"{quote(record_id)} is already a "
-                                          "project in the store (import with --update to "
-                                          "change existing projects)"))
+                                          "project in the store (to change existing projects, "
+                                          "turn updates on: --update, or 'Also change "
+                                          "projects that already exist' in the app)"))
         elif old[0]:
             problems.append(ImportProblem(name, number, "id", f"{quote(record_id)} is retired; "
                                           "restore it before changing it"))

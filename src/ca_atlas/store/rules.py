@@ -14,7 +14,7 @@ import io
 import json
 from typing import Any
 
-from .. import files
+from .. import files, geo
 from ..model import Problem, quote
 
 #: How far (km) a point may lie outside its stated country: the loader's tolerance.
@@ -43,10 +43,11 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
     if raw is None or not numbers or not isinstance(country, str):
         return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails too; reported elsewhere
+        return None
     shapes = _shapes(hashlib.sha256(raw).hexdigest(), raw)
     if country not in shapes:
         return None
-    from pyproj import Geod
     from shapely.geometry import Point
     from shapely.ops import nearest_points
 
@@ -54,7 +55,7 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
     if area.covers(point):
         return None
     edge = nearest_points(area, point)[0]
-    km = Geod(ellps="WGS84").inv(lon, lat, edge.x, edge.y)[2] / 1000
+    km = geo.km(lat, lon, edge.y, edge.x)
     if km <= COUNTRY_TOLERANCE_KM:
         return None
     return f"point ({lat}, {lon}) lies {km:,.0f} km outside {country}"

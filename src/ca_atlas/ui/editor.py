@@ -28,7 +28,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop("_edit_flash", None)
     if message:
-        st.success(safe.markdown(message), icon="✅")
+        st.success(safe.markdown(message), icon=":material/check_circle:")
 
 
 def _opened_key(kind: str, record_id: str) -> str:
