@@ -102,13 +102,10 @@ def provider():
         yield f"http://localhost:{server.server_port}"
 
 
-@pytest.fixture(scope="session")
-def signed_app(provider, data_dir, tmp_path_factory):
-    """The app with sign-in (ATLAS_AUTH=optional) against ``provider``; its own store."""
-    port = ab.free_port()
-    folder = tmp_path_factory.mktemp("auth")
-    secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(
+def _auth_secrets(folder: Path, port: int, provider: str) -> Path:
+    """A secrets.toml naming ``provider`` for an app on ``port``, with the test's editor."""
+    path = folder / f"secrets-{port}.toml"
+    path.write_text(
         "[auth]\n"
         f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
         f'cookie_secret = "{secrets.token_hex(24)}"\n'
@@ -117,9 +114,44 @@ def signed_app(provider, data_dir, tmp_path_factory):
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n\n'
         "[atlas_roles]\n"
         f'editors = ["{ab.OIDC_EDITOR}"]\n', encoding="utf-8")
-    env = {"ATLAS_AUTH": "optional", "STREAMLIT_SECRETS_FILES": str(secrets_file)}
+    return path
+
+
+@pytest.fixture(scope="session")
+def signed_app(provider, data_dir, tmp_path_factory):
+    """The app with sign-in (ATLAS_AUTH=optional) against ``provider``; its own store."""
+    port = ab.free_port()
+    env = {"ATLAS_AUTH": "optional", "STREAMLIT_SECRETS_FILES":
+           str(_auth_secrets(tmp_path_factory.mktemp("auth"), port, provider))}
     with _serve(data_dir, "auth", extra_env=env, port=port) as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def two_replicas(provider, data_dir, tmp_path_factory):
+    """Two app processes sharing one PostgreSQL + PostGIS store, with sign-in: the
+    topology a team runs behind its proxy (each reached directly here)."""
+    import store_pg
+
+    missing = store_pg.available()
+    if missing:
+        pytest.fail(f"the replica tests need PostgreSQL 15 with PostGIS: {missing}")
+    cluster = store_pg.Cluster()
+    folder = tmp_path_factory.mktemp("replicas")
+    try:
+        cluster.init()
+        cluster.start()
+        url = cluster.create_db("atlas_replicas")
+        ports = [ab.free_port(), ab.free_port()]
+        envs = [{"ATLAS_AUTH": "optional", "ATLAS_DATABASE_URL": url,
+                 "STREAMLIT_SECRETS_FILES": str(_auth_secrets(folder, p, provider))}
+                for p in ports]
+        with _serve(data_dir, "replica-a", extra_env=envs[0], port=ports[0]) as a, \
+                _serve(data_dir, "replica-b", extra_env=envs[1], port=ports[1]) as b:
+            yield a.url, b.url
+    finally:
+        cluster.stop()
+        cluster.remove()
 
 
 @pytest.fixture(scope="session")

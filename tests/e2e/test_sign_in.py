@@ -71,3 +71,29 @@ def test_an_editor_edits_under_their_name(browser, signed_app):
         _clean(g)
     finally:
         g.context.close()
+
+
+def test_an_editor_on_one_replica_and_a_viewer_on_the_other_see_the_same_edit(
+        browser, two_replicas):
+    replica_a, replica_b = two_replicas
+    editor, viewer = ab.guarded_page(browser), ab.guarded_page(browser)
+    try:
+        _sign_in(editor.page, replica_a, EDITOR)
+        editor.page.get_by_role("textbox", name="Place", exact=True).fill(
+            "Tashkent region (edited on replica A)")
+        editor.page.get_by_role("textbox", name="Why this change *").fill("replica test")
+        editor.page.get_by_role("button", name="Save", exact=True).click()
+        ab.wait_ready(editor.page)
+        expect(editor.page.get_by_text("Every page shows it now")).to_be_visible()
+
+        _sign_in(viewer.page, replica_b, VIEWER)
+        expect(viewer.page.get_by_text("You are signed in as a viewer")).to_be_visible()
+        viewer.page.goto(ab.page_url(replica_b, "/", {"project": PROJECT}))
+        ab.wait_ready(viewer.page)
+        expect(viewer.page.get_by_text("edited on replica A")).to_be_visible()
+        expect(viewer.page.get_by_role("button", name="Edit", exact=True)).to_have_count(0)
+        _clean(editor)
+        _clean(viewer)
+    finally:
+        editor.context.close()
+        viewer.context.close()
