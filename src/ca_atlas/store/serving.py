@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..atlas import Atlas
 from ..changes import Version
 from ..model import quote
 from .errors import StoreError
+from .schema import store_state
 from .store import Store
 
 MODES = ("store", "files")
@@ -74,6 +76,26 @@ def atlas_from(store: Store) -> Atlas:
                          f"{quote(str(exc.orig), 200, bare=True)}") from None
     return catalog.load_stored(docs.files, docs.records, version=version_label(docs.version),
                                label="the team store")
+
+
+def snapshot_key(store: Store) -> tuple[str, str]:
+    """(source, version) naming the store's current content for :mod:`ca_atlas.snapshot`:
+    the database (hashed, so no URL or password reaches a file name) and its version with
+    the time of its latest change (a store created anew starts again at version 1)."""
+    from .schema import changes
+
+    try:
+        with store.engine.connect() as conn:
+            latest = conn.execute(sa.select(changes.c.seq, changes.c.at)
+                                  .order_by(changes.c.seq.desc()).limit(1)).first()
+            version = conn.execute(sa.select(store_state.c.version)).scalar_one()
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"the database cannot be reached: "
+                         f"{quote(str(exc.orig), 200, bare=True)}") from None
+    source = hashlib.sha256(store.engine.url.render_as_string(hide_password=False)
+                            .encode()).hexdigest()[:16]
+    stamp = f"{latest.seq}-{latest.at:%Y%m%dT%H%M%S.%f}" if latest else "0"
+    return f"store-{source}", f"v{version}-{stamp}"
 
 
 def versions(store: Store, limit: int = 30) -> list[Version]:

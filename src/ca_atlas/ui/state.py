@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from pathlib import Path
 
 import streamlit as st
 
-from .. import assets, catalog, changes, query, view
+from .. import assets, catalog, changes, query, snapshot, view
 from ..atlas import Atlas
 from ..model import DatasetError
 from ..store import engine, serving
@@ -23,8 +24,15 @@ _LAST_GOOD: dict[str, Atlas] = {}
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
 def _load(data_dir: str, version: str) -> Atlas:
-    """One validated atlas per (directory, content version); shared and read-only."""
-    return catalog.load(data_dir)
+    """One validated atlas per (directory, content version); shared and read-only, and
+    kept on disk for the next start (see ca_atlas.snapshot)."""
+    source = "files-" + hashlib.sha256(os.path.realpath(data_dir).encode()).hexdigest()[:16]
+    return snapshot.load_or_build(_snapshots(), source, version,
+                                  lambda: catalog.load(data_dir))
+
+
+def _snapshots() -> Path:
+    return engine.state_dir() / "snapshots"
 
 
 def dataset_versions() -> list[changes.Version]:
@@ -83,8 +91,11 @@ def _open_store(url: str, directory: str) -> Store:
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=4)
 def _load_store(url: str, version: int) -> Atlas:
-    """One validated atlas per store and version; shared and read-only."""
-    return serving.atlas_from(store())
+    """One validated atlas per store and version; shared and read-only, and kept on disk
+    for the next start (see ca_atlas.snapshot)."""
+    source, key = serving.snapshot_key(store())
+    return snapshot.load_or_build(_snapshots(), source, key,
+                                  lambda: serving.atlas_from(store()))
 
 
 def store_mode() -> bool:

@@ -53,3 +53,14 @@ def test_an_earlier_day_shows_the_store_before_that_day_s_changes(store_url, min
     assert (pick(before), pick(now)) == (record.document["confidence"], "low")
     with pytest.raises(ValueError):
         serving.earlier(store, "store:1999-01-01")
+
+
+def test_the_snapshot_key_follows_every_change_and_never_names_the_url(store_url, mini):
+    store = serving.open_seeded(mini, store_url)
+    source, first = serving.snapshot_key(store)
+    assert "sqlite" not in source and "postgres" not in source and "/" not in source
+    record = store.records("project")[0]
+    store.save("project", dict(record.document, confidence="low"), record.version, "Dana",
+               "a second source")
+    assert serving.snapshot_key(store) == (source, serving.snapshot_key(store)[1])
+    assert serving.snapshot_key(store)[1] != first
