@@ -53,13 +53,17 @@ st.dataframe(dating, hide_index=True, width="stretch")
 st.markdown("#### How strong the sources are")
 strength = quality.source_strength(projects)
 weak = quality.weak_sources(projects)
-left, right = st.columns(2)
+reported, in_usd = quality.usd_coverage(projects)
+left, middle, right = st.columns(3)
 left.metric("At least two independent sources", f"{strength['two_sources']:.0%}",
             help="Sources on different sites from different publishers; a repost of "
                  "another source's text does not count (data/README.md).")
-right.metric("At least one primary source", f"{strength['primary']:.0%}",
-             help="The lender's, government's, company's or multilateral bank's own page "
-                  "(model.PRIMARY_DOMAINS, or kind: primary on the source).")
+middle.metric("At least one primary source", f"{strength['primary']:.0%}",
+              help="The lender's, government's, company's or multilateral bank's own page "
+                   "(model.PRIMARY_DOMAINS, or kind: primary on the source).")
+right.metric("Reported amounts in US dollars", f"{in_usd} of {reported}",
+             help="Projects whose reported amount converts to US dollars at the year's rate "
+                  "(fx_rates.csv); the rest lack a rate or a year (see the warnings).")
 st.caption(f"{len(weak)} project(s) with fewer than two independent sources or no primary "
            "source.")
 st.dataframe(weak, hide_index=True, width="stretch")

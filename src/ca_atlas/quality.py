@@ -217,3 +217,10 @@ def dated_share(projects: pd.DataFrame) -> float:
     if not len(projects):
         return 1.0
     return float(projects["status_as_of"].notna().mean())
+
+
+def usd_coverage(projects: pd.DataFrame) -> tuple[int, int]:
+    """(projects with a reported amount, of them those with a value in US dollars): every
+    reported figure converts once the rates table has its currency and year."""
+    reported = projects["amount_value"].notna()
+    return int(reported.sum()), int((reported & projects["amount_usd"].notna()).sum())

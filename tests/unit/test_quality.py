@@ -25,3 +25,13 @@ def test_gaps_name_what_is_missing(mini_atlas):
 
 
 # Conflicts come from other_figures now: see test_other_figures.py.
+
+
+def test_usd_coverage_counts_reported_amounts_that_convert(mini_atlas):
+    from ca_atlas import quality
+
+    projects = mini_atlas.projects.copy()
+    reported, in_usd = quality.usd_coverage(projects)
+    assert reported == projects["amount_value"].notna().sum() and in_usd == reported
+    projects.loc[projects.index[0], "amount_usd"] = float("nan")
+    assert quality.usd_coverage(projects) == (reported, reported - 1)
