@@ -16,7 +16,7 @@ pages = [
     st.Page("app_pages/corridors.py", title="Corridors", icon=":material/alt_route:",
             url_path="corridors"),
     st.Page("app_pages/risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
-    st.Page("app_pages/present.py", title="Briefings", icon=":material/slideshow:",
+    st.Page("app_pages/briefings.py", title="Briefings", icon=":material/slideshow:",
             url_path="present"),
     st.Page("app_pages/data.py", title="Data & sources", icon=":material/table:",
             url_path="data"),

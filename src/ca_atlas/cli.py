@@ -157,7 +157,7 @@ def _briefing_list(args: argparse.Namespace) -> int:
 
 
 def _briefing_export(args: argparse.Namespace) -> int:
-    from . import assets, presentation
+    from . import assets, briefing_steps
 
     out = Path(args.out)
     if not args.out.strip() or out.is_dir() or not out.parent.is_dir():
@@ -167,7 +167,7 @@ def _briefing_export(args: argparse.Namespace) -> int:
     atlas = _load(args)
     assets.configure_assets("local")
     try:
-        out = presentation.write_briefing(atlas, args.name, out)
+        out = briefing_steps.write_briefing(atlas, args.name, out)
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 2

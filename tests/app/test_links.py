@@ -11,7 +11,7 @@ from ca_atlas import view
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = ["app_pages/map.py", "app_pages/investment.py", "app_pages/corridors.py",
-         "app_pages/risks.py", "app_pages/present.py", "app_pages/data.py",
+         "app_pages/risks.py", "app_pages/briefings.py", "app_pages/data.py",
          "app_pages/quality.py"]
 PARAMS = sorted(view.PARAMS)
 

@@ -152,7 +152,7 @@ def test_a_broken_briefing_leaves_the_map_and_the_other_briefings_serving(tmp_pa
     assert metric(at, "Projects shown") == "4 of 4"
     assert not any("failed validation" in e.label for e in at.expander)
 
-    at.switch_page("app_pages/present.py").run()
+    at.switch_page("app_pages/briefings.py").run()
     assert not at.exception, [e.message for e in at.exception]
     texts = [t.value for t in at.text]
     assert ("briefings/gone.yaml, record 1 (id block), field 'scenario.block[0]': nothing in "

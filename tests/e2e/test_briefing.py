@@ -66,11 +66,11 @@ def test_a_step_link_opens_that_step(browser, app_url, atlas):
 
 def test_exported_briefing_opens_from_disk_with_no_network(browser, atlas, tmp_path,
                                                            screenshots):
-    from ca_atlas import assets, presentation
+    from ca_atlas import assets, briefing_steps
 
     assets.configure_assets("local")
     brief = next(b for b in atlas.briefings if b.id == BRIEF)
-    path = presentation.write_briefing(atlas, BRIEF, tmp_path / "briefing.html")
+    path = briefing_steps.write_briefing(atlas, BRIEF, tmp_path / "briefing.html")
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     fetched, errors = [], []
 

@@ -77,8 +77,8 @@ LAYERS = {
              "dataset", "integrity", "money", "frames", "catalog", "changes", "editing",
              "store"},
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
-    "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
-    "presentation": {"presentation"},
+    "render": {"popups", "charts", "chart_kinds", "exports", "offline_html", "maps"},
+    "briefing_steps": {"briefing_steps"},
     "app": {"cli"},
 }
 RANK = {m: i for i, (_, mods) in enumerate(LAYERS.items()) for m in mods}

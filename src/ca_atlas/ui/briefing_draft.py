@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import briefing, presentation, query, standalone
+from .. import briefing, briefing_steps, offline_html, query
 from ..atlas import Atlas
 
 _DRAFT = "_briefing_draft"
@@ -37,7 +37,7 @@ def add_view_panel(state: query.ViewState) -> None:
 def map_download(m) -> None:
     """The current map as one HTML file that opens offline."""
     st.download_button("Download this map (HTML, works offline)",
-                       data=lambda: standalone.map_html(m).encode("utf-8"),
+                       data=lambda: offline_html.map_html(m).encode("utf-8"),
                        file_name="atlas-map.html", mime="text/html", on_click="ignore",
                        icon=":material/download:")
 
@@ -46,7 +46,7 @@ def briefing_downloads(atlas: Atlas, brief) -> None:
     cols = st.columns(2)
     cols[0].download_button(
         "Download as one HTML file (offline)",
-        data=lambda: presentation.export_briefing(atlas, brief).encode("utf-8"),
+        data=lambda: briefing_steps.export_briefing(atlas, brief).encode("utf-8"),
         file_name=f"{brief.id}.html", mime="text/html", on_click="ignore",
         icon=":material/download:", width="stretch")
     cols[1].download_button("Download the briefing file (YAML)", briefing.file_text(brief),

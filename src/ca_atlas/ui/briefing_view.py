@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import briefing, catalog, charts, popups, presentation, query, safe
+from .. import briefing, briefing_steps, catalog, charts, popups, query, safe
 from ..atlas import Atlas
 from .state import set_view_state
 
@@ -37,7 +37,7 @@ def _go(state: query.ViewState, number: int) -> None:
 def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.ViewState,
            presenting: bool) -> None:
     step = brief.steps[number - 1]
-    view = presentation.step_view(atlas, step)
+    view = briefing_steps.step_view(atlas, step)
     title_col, prev_col, count_col, next_col = st.columns([6, 1, 0.7, 1],
                                                           vertical_alignment="center")
     title_col.html(f'<p class="atlas-present-title">{safe.text(step.title)}</p>'
@@ -51,7 +51,7 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
                     on_click=_go, args=(state, number + 1), width="stretch")
     map_col, text_col = st.columns([3, 2], gap="medium")
     height = 520 if presenting else 600
-    m, result = presentation.step_map(atlas, step, view, height)
+    m, result = briefing_steps.step_map(atlas, step, view, height)
     with map_col:
         st_folium(m, key=f"brief-map-{brief.id}-{step.id}", height=height,
                   use_container_width=True, returned_objects=[])
@@ -59,9 +59,9 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
         st.markdown(safe.markdown(step.narrative))
         if step.changes_since:
             st.markdown("\n".join(f"- {safe.markdown(line)}"
-                                   for line in presentation.changes_lines(atlas,
+                                   for line in briefing_steps.changes_lines(atlas,
                                                                           step.changes_since)))
-        fig = presentation.step_chart(atlas, step, view)
+        fig = briefing_steps.step_chart(atlas, step, view)
         if fig is not None:
             fig, subtitle = charts.in_column(fig)
             st.plotly_chart(fig, width="stretch", key=f"brief-chart-{step.id}",
@@ -69,10 +69,10 @@ def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.Vie
             if subtitle:
                 st.caption(subtitle)
         if result is not None:
-            rows = presentation.scenario_lines(result)
+            rows = briefing_steps.scenario_lines(result)
             st.markdown("\n".join(f"- {safe.markdown(r)}" for r in rows) or
                         "Every preset route is unaffected.")
-    sources = presentation.step_sources(atlas, step)
+    sources = briefing_steps.step_sources(atlas, step)
     if sources:
         with st.expander("Sources for this step"):
             st.html(popups.sources_html(sources))

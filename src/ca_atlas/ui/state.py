@@ -40,12 +40,12 @@ def dataset_versions() -> list[changes.Version]:
     store's earlier days, or the git versions of the files."""
     if store_mode():
         return _store_versions(engine.default_url(), serving.current_version(store()))
-    return _file_versions()
+    return _file_versions(str(data_dir()))
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _file_versions() -> list[changes.Version]:
-    return changes.versions(data_dir())
+def _file_versions(directory: str) -> list[changes.Version]:
+    return changes.versions(directory)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

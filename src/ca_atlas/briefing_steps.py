@@ -7,7 +7,7 @@ from pathlib import Path
 import folium
 import plotly.graph_objects as go
 
-from . import briefing, chart_kinds, maps, network, query, standalone
+from . import briefing, chart_kinds, maps, network, offline_html, query
 from .atlas import Atlas
 from .theme import PRESENTER, Theme
 
@@ -100,10 +100,10 @@ def export_briefing(atlas: Atlas, brief: briefing.Briefing, stamp: str | None = 
             lines += scenario_lines(result) or ["Every preset route is unaffected."]
         extra = ("<ul>" + "".join(f"<li>{safe.text(line)}</li>" for line in lines) + "</ul>"
                  if lines else "")
-        sections.append(standalone.section(number, total, step.title, step.narrative, m,
+        sections.append(offline_html.section(number, total, step.title, step.narrative, m,
                                            step_chart(atlas, step, view), step_sources(atlas, step),
                                            extra_html=extra))
-    return standalone.page(brief.title, brief.subtitle, atlas.version, sections, stamp=stamp)
+    return offline_html.page(brief.title, brief.subtitle, atlas.version, sections, stamp=stamp)
 
 
 def write_briefing(atlas: Atlas, brief_id: str, out: Path) -> Path:
