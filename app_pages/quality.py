@@ -60,7 +60,7 @@ left.metric("At least two independent sources", f"{strength['two_sources']:.0%}"
                  "another source's text does not count (data/README.md).")
 middle.metric("At least one primary source", f"{strength['primary']:.0%}",
               help="The lender's, government's, company's or multilateral bank's own page "
-                   "(model.PRIMARY_DOMAINS, or kind: primary on the source).")
+                   "(source_kinds.PRIMARY_DOMAINS, or kind: primary on the source).")
 right.metric("Reported amounts in US dollars", f"{in_usd} of {reported}",
              help="Projects whose reported amount converts to US dollars at the year's rate "
                   "(fx_rates.csv); the rest lack a rate or a year (see the warnings).")

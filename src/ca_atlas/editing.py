@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import model
+from . import model, source_kinds
 from .model import Problem
 from .records import PROJECT_FIELDS, RISK_FIELDS
 
@@ -62,7 +62,7 @@ def _project_ids(atlas: Atlas) -> dict[str, str]:
 
 
 _SOURCES = (*((c, "date" if c == "date" else "text", None) for c in SOURCE_COLUMNS),
-            ("kind", "choice", model.SOURCE_KINDS))
+            ("kind", "choice", source_kinds.SOURCE_KINDS))
 #: Cells a row leaves out when empty (the files write the others even when null).
 OPTIONAL_CELLS = {"kind", "title", "year", "note"}
 _DATE_HELP = "A date like 2025-12-20, 2025-12 or 2025."

@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from . import geo, model
+from . import geo, model, source_kinds
 
 
 def counts(projects: pd.DataFrame, column: str, labels: dict[str, str] | None = None
@@ -116,14 +116,14 @@ def source_domain(url: str) -> str:
 def source_kind(source: dict) -> str:
     """'primary', 'secondary' or 'repost': the source's own ``kind`` where the record
     gives one, else primary when its site is a lender's, multilateral bank's,
-    government's or company's (:data:`model.PRIMARY_DOMAINS`,
-    :data:`model.PRIMARY_SUFFIXES`), else secondary."""
+    government's or company's (:data:`source_kinds.PRIMARY_DOMAINS`,
+    :data:`source_kinds.PRIMARY_SUFFIXES`), else secondary."""
     if source.get("kind"):
         return source["kind"]
     host = (urlparse(source.get("url") or "").hostname or "").rstrip(".").casefold()
     domain = source_domain(source.get("url") or "")
-    if (domain in model.PRIMARY_DOMAINS or host in model.PRIMARY_DOMAINS
-            or any(host.endswith(s) for s in model.PRIMARY_SUFFIXES)):
+    if (domain in source_kinds.PRIMARY_DOMAINS or host in source_kinds.PRIMARY_DOMAINS
+            or any(host.endswith(s) for s in source_kinds.PRIMARY_SUFFIXES)):
         return "primary"
     return "secondary"
 

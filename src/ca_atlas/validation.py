@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlparse
 
-from . import model
+from . import model, source_kinds
 from .model import Problem, quote
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -320,7 +320,7 @@ class RecordChecker:
             found = {"url": item["url"].strip(), "publisher": publisher or "", "date": date}
             if item.get("kind") is not None:  # only when given: a source without it is
                 # classed by its site (quality.source_kind)
-                kind = self.choice("kind", model.SOURCE_KINDS, where=item, label=f"{where_i}.kind")
+                kind = self.choice("kind", source_kinds.SOURCE_KINDS, where=item, label=f"{where_i}.kind")
                 if kind:
                     found["kind"] = kind
             out.append(found)

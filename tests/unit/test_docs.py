@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ca_atlas import model
+from ca_atlas import model, source_kinds
 
 README = Path(__file__).resolve().parents[2] / "data" / "README.md"
 
@@ -26,7 +26,7 @@ VOCABULARIES = {
     "risk severity": model.RISK_SEVERITIES,
     "risk status": model.RISK_STATUSES,
     "claim status": model.CLAIM_STATUSES,
-    "source kind": model.SOURCE_KINDS,
+    "source kind": source_kinds.SOURCE_KINDS,
 }
 
 

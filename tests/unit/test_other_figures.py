@@ -4,7 +4,7 @@ strength of each record's sources (independent, primary)."""
 
 import pytest
 
-from ca_atlas import model, popups, quality, records
+from ca_atlas import popups, quality, records, source_kinds
 from ca_atlas.validation import RecordChecker
 
 MOFA = "https://www.mofa.go.jp/mofaj/ic/cap2/pageit_000001_02658.html"
@@ -143,7 +143,7 @@ def test_source_kind(source, kind):
 
 
 def test_every_primary_domain_is_a_registrable_domain():
-    for domain, kind in model.PRIMARY_DOMAINS.items():
+    for domain, kind in source_kinds.PRIMARY_DOMAINS.items():
         assert kind in ("lender", "multilateral", "government", "company"), domain
         assert domain == domain.casefold() and not domain.startswith("www."), domain
 
