@@ -4,27 +4,14 @@ import streamlit as st
 
 from ca_atlas import editing, model, safe
 from ca_atlas.access import NotAllowed
-from ca_atlas.store.curation import Curation
 from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page, record_form
 from ca_atlas.ui import state as app_state
 
 ctx = page.start("edit", sidebar_filters=False)
 atlas, view_state = ctx.atlas, ctx.state
-st.markdown("### Edit the dataset")
-editor.show_flash()
-
-blocked = app_state.store_unavailable()
-if blocked:
-    st.info(blocked)
-    st.stop()
-store = app_state.store()
-curation = Curation(store, ctx.person)
-if not ctx.person.may("edit"):
-    st.info("You can read the atlas; editing needs the editor role"
-            + (" (sign in with the button in the sidebar)." if not ctx.person.signed_in
-               else f". You are signed in as a {ctx.person.role}."))
-    st.stop()
+curation = editor.curation_page(ctx.person, "Edit the dataset", "edit")
+store = curation.store
 
 NEW = "+ new"
 kind = st.radio("Record kind", list(model.EDIT_KINDS), format_func=model.EDIT_KINDS.get,

@@ -9,20 +9,12 @@ import streamlit as st
 from ca_atlas import model, safe
 from ca_atlas.access import NotAllowed
 from ca_atlas.store import history
-from ca_atlas.store.curation import Curation
 from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page
-from ca_atlas.ui import state as app_state
 
 ctx = page.start("history", sidebar_filters=False)
-st.markdown("### History of the dataset")
-editor.show_flash()
-blocked = app_state.store_unavailable()
-if blocked:
-    st.info(blocked)
-    st.stop()
-store = app_state.store()
-curation = Curation(store, ctx.person)
+curation = editor.curation_page(ctx.person, "History of the dataset")
+store = curation.store
 
 everything = store.history()
 people = sorted({c.who for c in everything}, key=str.casefold)

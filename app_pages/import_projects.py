@@ -11,25 +11,12 @@ import streamlit as st
 from ca_atlas import safe
 from ca_atlas.access import NotAllowed
 from ca_atlas.store import imports, serving
-from ca_atlas.store.curation import Curation
 from ca_atlas.store.errors import StoreError
 from ca_atlas.store.imports import ImportRefused
 from ca_atlas.ui import editor, page
-from ca_atlas.ui import state as app_state
 
 ctx = page.start("import", sidebar_filters=False)
-st.markdown("### Import projects")
-editor.show_flash()
-blocked = app_state.store_unavailable()
-if blocked:
-    st.info(blocked)
-    st.stop()
-if not ctx.person.may("import"):
-    st.info("You can read the atlas; importing needs the editor role"
-            + (" (sign in with the button in the sidebar)." if not ctx.person.signed_in
-               else f". You are signed in as a {ctx.person.role}."))
-    st.stop()
-curation = Curation(app_state.store(), ctx.person)
+curation = editor.curation_page(ctx.person, "Import projects", "import")
 
 st.markdown(
     "Upload a spreadsheet of projects: one row per project, columns named as in the "

@@ -39,7 +39,7 @@ def test_a_viewer_cannot_edit_and_signing_out_ends_the_session(browser, signed_a
         page = g.page
         page.goto(ab.page_url(signed_app, "/edit"))
         ab.wait_ready(page)
-        expect(page.get_by_text("editing needs the editor role")).to_be_visible()
+        expect(page.get_by_text("to edit records you need the editor role")).to_be_visible()
         _sign_in(page, signed_app, VIEWER)
         expect(page.get_by_text("Signed in as Victor Viewer (viewer)")).to_be_visible()
         expect(page.get_by_text("You are signed in as a viewer")).to_be_visible()

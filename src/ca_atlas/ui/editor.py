@@ -10,14 +10,35 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import editing, model, safe
-from ..access import NotAllowed
+from .. import access, editing, model, safe
+from ..access import NotAllowed, Person
 from ..atlas import Atlas
 from ..store.curation import Curation
 from ..store.errors import Conflict, Invalid, StoreError
 from ..store.store import Record
+from . import state as app_state
 
 MAX_WHY = 500
+
+
+def curation_page(person: Person, title: str, action: str | None = None) -> Curation:
+    """The start of a page that writes to the store: its title and last message, then a
+    :class:`Curation` for ``person``. The page stops with a plain explanation when the
+    store cannot be written (files mode, out of reach) or when ``action`` needs a role
+    the person does not have (the core would refuse it anyway)."""
+    st.markdown(f"### {title}")
+    show_flash()
+    blocked = app_state.store_unavailable()
+    if blocked:
+        st.info(blocked)
+        st.stop()
+    if action is not None and not person.may(action):
+        st.info(f"You can read the atlas; to {access.ACTION_WORDS[action]} you need the "
+                f"{access.NEEDS[action]} role"
+                + (" (sign in with the button in the sidebar)." if not person.signed_in
+                   else f". You are signed in as a {person.role}."))
+        st.stop()
+    return Curation(app_state.store(), person)
 
 
 def flash(message: str) -> None:
