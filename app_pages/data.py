@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ca_atlas import exports, query
+from ca_atlas import exports
+from ca_atlas import view as viewstate
 from ca_atlas.ui import page, record_tables
 
 ctx = page.start("data")
@@ -13,7 +14,7 @@ st.caption(f"{len(view.projects)} of {len(atlas.projects)} projects match the fi
            "Sort by clicking a column; search with the magnifier above the table.")
 record_tables.projects_table(view.projects)
 
-filters = query.query_string(view_state)
+filters = viewstate.query_string(view_state)
 stamp = f"ca-atlas-{atlas.version}"
 c1, c2, c3 = st.columns(3)
 c1.download_button("Download CSV", exports.to_csv(view.projects), f"{stamp}.csv",

@@ -2,11 +2,12 @@
 
 import yaml
 
-from ca_atlas import briefing, query
+from ca_atlas import briefing
+from ca_atlas import view as viewstate
 
 
 def test_a_step_from_a_view_reproduces_the_view(atlas, tmp_path):
-    state, _ = query.from_params({"country": "UZB", "japan": "1", "project":
+    state, _ = viewstate.from_params({"country": "UZB", "japan": "1", "project":
                                   "uz-tashkent-new-airport", "layers": "projects,risks"})
     step = briefing.step_from_view(state, "Tashkent's new airport", "Why it matters.", 1)
     text = briefing.draft_yaml("My briefing", [step])

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ca_atlas import query
+from ca_atlas import view as viewstate
 
 
 @dataclass(frozen=True)
 class Expected:
-    state: query.ViewState
+    state: viewstate.ViewState
     view: query.View
 
     @property
@@ -32,6 +33,6 @@ class Expected:
 
 
 def expected(atlas, params: Mapping[str, str | list[str]]) -> Expected:
-    state, notes = query.from_params(params)
+    state, notes = viewstate.from_params(params)
     assert not notes, f"test bug: the core ignores parts of {params}: {notes}"
     return Expected(state=state, view=query.apply(atlas, state))

@@ -7,6 +7,7 @@ import json
 import openpyxl
 
 from ca_atlas import exports, query
+from ca_atlas import view as viewstate
 from ca_atlas.query import ViewState
 
 
@@ -67,4 +68,4 @@ def test_control_characters_do_not_break_the_xlsx(mini_atlas):
 
 def test_the_filters_are_a_query_string():
     state = ViewState(countries=("UZB", "KAZ"), search="=1+1")
-    assert query.query_string(state) == "country=UZB&country=KAZ&q=%3D1%2B1"
+    assert viewstate.query_string(state) == "country=UZB&country=KAZ&q=%3D1%2B1"

@@ -6,6 +6,7 @@ import folium
 import pytest
 
 from ca_atlas import assets, briefing_steps, maps, offline_html, query
+from ca_atlas import view as viewstate
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +15,7 @@ def local_assets():
 
 
 def test_a_map_needs_nothing_but_itself(mini_atlas):
-    state = query.ViewState()
+    state = viewstate.ViewState()
     html = offline_html.map_html(maps.build_map(mini_atlas, query.apply(mini_atlas, state), state))
     assert not re.search(r'<script[^>]+src="', html) and 'rel="stylesheet"' not in html
     assert "L.map(" in html and "L.markerClusterGroup" in html  # leaflet code inlined

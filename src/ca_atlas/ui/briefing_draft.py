@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import briefing, briefing_steps, offline_html, query
+from .. import briefing, briefing_steps, offline_html
+from .. import view as viewstate
 from ..atlas import Atlas
 
 _DRAFT = "_briefing_draft"
 
 
-def add_view_panel(state: query.ViewState) -> None:
+def add_view_panel(state: viewstate.ViewState) -> None:
     """The Map page's 'add this view to a briefing' panel."""
     steps: list[dict] = st.session_state.setdefault(_DRAFT, [])
     with st.expander(f"Add this view to a briefing draft ({len(steps)} step(s) so far)"):

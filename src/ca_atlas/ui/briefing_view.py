@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import briefing, briefing_steps, catalog, charts, popups, query, safe
+from .. import briefing, briefing_steps, catalog, charts, popups, safe
+from .. import view as viewstate
 from ..atlas import Atlas
 from .state import set_view_state
 
@@ -30,11 +31,11 @@ def disabled_notice(atlas: Atlas) -> None:
                 st.text(f"… and {len(part.messages) - 20} more")
 
 
-def _go(state: query.ViewState, number: int) -> None:
+def _go(state: viewstate.ViewState, number: int) -> None:
     set_view_state(state.with_(step=number))
 
 
-def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: query.ViewState,
+def render(atlas: Atlas, brief: briefing.Briefing, number: int, state: viewstate.ViewState,
            presenting: bool) -> None:
     step = brief.steps[number - 1]
     view = briefing_steps.step_view(atlas, step)

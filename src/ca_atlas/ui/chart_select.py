@@ -5,11 +5,12 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from .. import chart_kinds, model, query
+from .. import chart_kinds, model
+from .. import view as viewstate
 from .state import set_view_state
 
 
-def measures_filter(state: query.ViewState, present: list[str]) -> list[str]:
+def measures_filter(state: viewstate.ViewState, present: list[str]) -> list[str]:
     """Which kinds of figure the charts add up; kept in the URL as ``measures``."""
     measures = state.measures
     chosen = list(present) if measures is None else [m for m in measures if m in present]
@@ -27,7 +28,7 @@ def measures_filter(state: query.ViewState, present: list[str]) -> list[str]:
     return picked
 
 
-def plotly(fig: go.Figure, chart: str, state: query.ViewState) -> None:
+def plotly(fig: go.Figure, chart: str, state: viewstate.ViewState) -> None:
     key = f"chart-{chart}"
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=("points", "box"),
                             width="stretch", config={"displaylogo": False})

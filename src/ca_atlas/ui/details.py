@@ -7,7 +7,8 @@ from datetime import date
 import streamlit as st
 
 from .. import popups, quality, query
-from ..catalog import Atlas
+from .. import view as viewstate
+from ..atlas import Atlas
 from . import identity
 from .state import set_view_state, store_mode
 
@@ -39,7 +40,7 @@ def clicked_project(component_value: dict | None) -> str | None:
     return None
 
 
-def render_selected(atlas: Atlas, view: query.View, state: query.ViewState) -> None:
+def render_selected(atlas: Atlas, view: query.View, state: viewstate.ViewState) -> None:
     if not state.project:
         st.markdown("#### Select a project")
         st.caption("Click a circle on the map to read the project's record and sources. "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from .. import query, safe, theme
+from .. import view as viewstate
 from ..access import Person
 from ..atlas import Atlas
 from ..theme import NORMAL, Theme
@@ -16,7 +17,7 @@ from . import identity, presenter, sidebar, state
 @dataclass(frozen=True)
 class PageContext:
     atlas: Atlas
-    state: query.ViewState
+    state: viewstate.ViewState
     view: query.View
     presenting: bool = False
     #: How maps and charts are drawn here: normal, presenter or high contrast.
@@ -42,7 +43,7 @@ def start(page_id: str, sidebar_filters: bool = True) -> PageContext:
     if atlas is None:
         st.stop()
     view_state, notes = state.view_state()
-    summary = query.notice(notes)
+    summary = viewstate.notice(notes)
     if summary:
         st.toast(safe.markdown(summary), icon="ℹ️")
     presenting = presenter.active(view_state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from .. import query
+from .. import view as viewstate
 from .state import set_view_state
 
 _CHROME = """
@@ -89,7 +89,7 @@ _KEYS = """
 """
 
 
-def active(state: query.ViewState) -> bool:
+def active(state: viewstate.ViewState) -> bool:
     return state.present
 
 
@@ -102,11 +102,11 @@ def keyboard() -> None:
     components.html(_KEYS, height=0)
 
 
-def _set(state: query.ViewState, on: bool) -> None:
+def _set(state: viewstate.ViewState, on: bool) -> None:
     set_view_state(state.with_(present=on))
 
 
-def toggle(state: query.ViewState) -> None:
+def toggle(state: viewstate.ViewState) -> None:
     """A sidebar switch into presenter mode (the sidebar is hidden once in it)."""
     if active(state):
         return
@@ -116,7 +116,7 @@ def toggle(state: query.ViewState) -> None:
                            "Escape leaves it.")
 
 
-def exit_button(state: query.ViewState) -> None:
+def exit_button(state: viewstate.ViewState) -> None:
     """The way out of presenter mode (Escape presses it), small, in the bottom corner."""
     # small and out of the way, but legible: faded to opacity 0.55 it fell below 4.5:1
     st.html("<style>.st-key-present-exit {position: fixed; right: 1rem; bottom: 0.4rem; "

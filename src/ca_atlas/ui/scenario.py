@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import model, query, scenarios
+from .. import model, scenarios
+from .. import view as viewstate
 from ..atlas import Atlas
 from .state import set_view_state
 
@@ -24,12 +25,12 @@ def block_options(atlas: Atlas) -> dict[str, str]:
     return options
 
 
-def _apply_quick(state: query.ViewState, blocks: list[str], planned: bool) -> None:
+def _apply_quick(state: viewstate.ViewState, blocks: list[str], planned: bool) -> None:
     set_view_state(state.with_(blocks=tuple(blocks), planned=planned))
     st.session_state.pop("_synced_block", None)
 
 
-def controls(atlas: Atlas, state: query.ViewState
+def controls(atlas: Atlas, state: viewstate.ViewState
              ) -> tuple[list[str], str, tuple[str | None, str | None], bool]:
     """Draw the controls; return the blocked ids, the routing weight, the chosen origin
     and destination (either may be None) and whether planned corridors count."""
@@ -80,7 +81,7 @@ def clicked_segment(component_value: dict | None) -> str | None:
     return str(segment) if segment and segment != previous else None
 
 
-def toggle_block(state: query.ViewState, blocks: list[str], segment: str) -> None:
+def toggle_block(state: viewstate.ViewState, blocks: list[str], segment: str) -> None:
     """Block a clicked segment, or reopen it when it was blocked."""
     new = [b for b in blocks if b != segment] if segment in blocks else [*blocks, segment]
     set_view_state(state.with_(blocks=tuple(new)))

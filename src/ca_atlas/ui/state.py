@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import assets, catalog, changes, query, snapshot, view
+from .. import assets, catalog, changes, snapshot, view
 from ..atlas import Atlas
 from ..model import DatasetError
 from ..store import engine, serving
@@ -152,11 +152,11 @@ def _current_params() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
 
 
-def view_state() -> tuple[query.ViewState, list[str]]:
-    return query.from_params(_current_params())
+def view_state() -> tuple[view.ViewState, list[str]]:
+    return view.from_params(_current_params())
 
 
-def set_view_state(state: query.ViewState) -> None:
+def set_view_state(state: view.ViewState) -> None:
     """Write ``state`` to the URL when it differs from what the URL says."""
     params = state.to_params()
     normalised = {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
