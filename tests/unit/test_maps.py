@@ -51,7 +51,17 @@ def test_the_map_itself_has_a_max_zoom_so_clusters_draw(mini_atlas):
 
 
 def _legend(m):
-    return next(c for c in m._children.values() if isinstance(c, maps.controls.Legend))
+    """What fills the legend: sent with the view's layers, not with the base map."""
+    return next(e for e in geojson_objects_and_all(m) if isinstance(e, maps.controls.LegendFill))
+
+
+def geojson_objects_and_all(m):
+    out, stack = [], [m]
+    while stack:
+        element = stack.pop(0)
+        out.append(element)
+        stack[:0] = list(element._children.values())
+    return out
 
 
 def test_the_legend_folds_when_long_or_when_asked(mini_atlas):
