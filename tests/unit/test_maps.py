@@ -329,3 +329,15 @@ def test_grid_cells_count_each_point_once_and_round_positions():
     assert [c[2] for c in cells] == [3, 1]
     assert cells[1][:2] == [43.2, 76.9]
     assert all(round(c[0], 4) == c[0] for c in cells)
+
+
+def test_the_base_loads_the_cluster_plugin_whatever_the_first_view(mini_atlas, monkeypatch):
+    """The component loads scripts once, at mount: a first view drawn as grid counts must
+    still bring the plugin a later view's clusters need."""
+    from ca_atlas.maps import grid
+
+    monkeypatch.setattr(grid, "POINT_LIMIT", 0)
+    links = _component_args(mini_atlas, ViewState(), monkeypatch)["js_links"]
+    assert any("markercluster" in link for link in links)
+    only_corridors = _component_args(mini_atlas, ViewState(layers=("corridors",)), monkeypatch)
+    assert only_corridors["js_links"] == links

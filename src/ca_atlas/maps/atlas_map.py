@@ -51,6 +51,7 @@ def base_map(atlas: Atlas, *, theme: Theme = NORMAL, height: int = 640,
     m.add_child(MetricScale())
     m.options["max_zoom"] = 18  # marker clusters need the map itself to have a max zoom
     m.add_child(FitToFrame())
+    m.add_child(grid.ClusterAssets())  # whichever view comes next may cluster
     folium.map.CustomPane(RING_PANE, z_index=650, pointer_events=False).add_to(m)
     basemap_layers(atlas, m, theme)
     tile_layers(m, basemap)

@@ -9,9 +9,11 @@ or a click zooms in on it.
 
 from __future__ import annotations
 
+import folium.plugins
 import numpy as np
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from .base import PRECISION
@@ -19,7 +21,7 @@ from .base import PRECISION
 #: Past this many located projects in a view, the map draws grid counts, not points.
 POINT_LIMIT = 5_000
 #: (cell size in degrees, the zoom from which the level is shown): coarse to fine.
-LEVELS = ((2.0, 0.0), (1.0, 5.5), (0.5, 6.5), (0.25, 7.5))
+LEVELS = ((3.0, 0.0), (1.5, 5.5), (0.75, 6.5), (0.3, 7.5))
 
 
 def cells(lat: np.ndarray, lon: np.ndarray, size: float) -> list[list[float]]:
@@ -44,6 +46,24 @@ def note(count: int) -> str:
     """What the legend says when the grid stands in for the points."""
     return (f"{count:,} projects in view, more than {POINT_LIMIT:,}: drawn as counts per "
             "grid cell, finer as you zoom in. Narrow the filters to see each project.")
+
+
+class ClusterAssets(JSCSSMixin, MacroElement):
+    """The marker-cluster plugin's scripts and styles, on the base map.
+
+    streamlit-folium loads a map's scripts once, when it mounts: a view that brings marker
+    clusters (or grid cells, drawn in their style) after a view that had none would find
+    ``L.markerClusterGroup`` undefined. The lists are read when the map is built, after
+    :func:`ca_atlas.assets.configure_assets` pointed them at the vendored copies.
+    """
+
+    _template = Template("")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ClusterAssets"
+        self.default_js = list(folium.plugins.MarkerCluster.default_js)
+        self.default_css = list(folium.plugins.MarkerCluster.default_css)
 
 
 class GridCounts(MacroElement):
