@@ -37,7 +37,11 @@ with map_col:
                     returned_objects=["last_active_drawing"],
                     feature_group_to_add=maps.view_layers(atlas, view, view_state,
                                                           theme=ctx.theme, reference=True),
-                    layer_control=maps.layer_control())
+                    layer_control=maps.layer_control(),
+                    # st_folium renders the map itself again below: a first whole-page
+                    # render would serialise every layer once more for nothing (the
+                    # component's arguments are the same without it; a test checks)
+                    render=False)
     clicked = details.clicked_project(out)
     if clicked and clicked != view_state.project:
         state.set_view_state(view_state.with_(project=clicked))

@@ -258,7 +258,7 @@ def test_identical_inputs_give_byte_identical_html(mini_atlas):
     assert not re.search(r"_[0-9a-f]{32}\b", render(mini_atlas, state))
 
 
-def _component_args(atlas, state, monkeypatch):
+def _component_args(atlas, state, monkeypatch, render=False):
     """What the map page hands to the streamlit-folium component for ``state``."""
     import streamlit_folium
 
@@ -270,9 +270,16 @@ def _component_args(atlas, state, monkeypatch):
         maps.base_map(atlas, height=680, basemap=state.basemap, reference=True),
         key="atlas-map", height=680, returned_objects=["last_active_drawing"],
         feature_group_to_add=maps.view_layers(atlas, view, state, reference=True),
-        layer_control=maps.layer_control(), use_container_width=True)
+        layer_control=maps.layer_control(), use_container_width=True, render=render)
     captured.pop("on_change")
     return captured
+
+
+def test_the_page_can_skip_folium_s_first_render(mini_atlas, monkeypatch):
+    """The map page passes render=False (st_folium renders the map again anyway)."""
+    state = ViewState(project="kg-naryn-bridge")
+    assert (_component_args(mini_atlas, state, monkeypatch, render=False)
+            == _component_args(mini_atlas, state, monkeypatch, render=True))
 
 
 def test_a_filter_change_leaves_the_base_map_and_its_key(mini_atlas, monkeypatch):
