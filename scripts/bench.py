@@ -38,7 +38,7 @@ import atlas_browser as ab  # noqa: E402
 import bench_compare  # noqa: E402
 import gen_synthetic  # noqa: E402
 
-from ca_atlas import assets, catalog, maps, model, query  # noqa: E402
+from ca_atlas import assets, catalog, files, maps, model, query  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 
@@ -109,9 +109,12 @@ def browser_bench(data_dir: Path, atlas, label: str) -> dict:
         try:
             for name in ("atlas", "baseline"):
                 log = BENCH_DIR / f"server-{label}-{name}.log"
-                serve = (ab.streamlit_server if name == "atlas"
-                         else bench_compare.baseline_server)
-                with serve(data_dir, log, startup_timeout=timeout) as server:
+                if name == "atlas":
+                    serve = ab.streamlit_server(data_dir, log, startup_timeout=timeout,
+                                                extra_env=bench_compare.lifted_env())
+                else:
+                    serve = bench_compare.baseline_server(data_dir, log, timeout)
+                with serve as server:
                     results[name] = bench_compare.measure(bench_compare.App(name), server,
                                                           browser, counts, sectors)
         finally:
@@ -283,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     BENCH_DIR.mkdir(exist_ok=True)
     assets.configure_assets("local")
+    files.MAX_BYTES = bench_compare.MAX_BYTES  # in the benchmark only (see bench_compare)
     if not args.no_browser:
         problem = ab.check_chromium()
         if problem:
