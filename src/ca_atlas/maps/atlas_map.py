@@ -83,12 +83,10 @@ def view_layers(atlas: Atlas, view: View, state: ViewState, *, theme: Theme = NO
     # A long legend would cover a fifth of the map: it starts folded, one click away.
     if legend_open is None:
         legend_open = view.projects["sector"].nunique() <= theme.legend_folds_past
-    body = legend_html(view, state)
     placed = placed_count(view.projects)
-    if "projects" in state.layers and placed > grid.POINT_LIMIT:
-        body = f'<p class="atl-note">{grid.note(placed)}</p>' + body
+    note = grid.note(placed) if "projects" in state.layers and placed > grid.POINT_LIMIT else ""
     extras = folium.FeatureGroup(name="View", control=False)
-    extras.add_child(LegendFill(body, open=legend_open))
+    extras.add_child(LegendFill(legend_html(view, state), open=legend_open, note=note))
     if reference:
         extras.add_child(ShowOnly(shown(atlas, view, state)))
     if fit:

@@ -164,6 +164,7 @@ class Legend(MacroElement):
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <div class="atlas-legend" role="region" aria-label="Map legend">
+          <p class="atl-note" hidden></p>
           <details {{ 'open' if this.open else '' }}>
           <summary>Legend</summary><div class="atl-body">{{ this.body }}</div></details></div>
         {% endmacro %}
@@ -183,26 +184,31 @@ class LegendFill(MacroElement):
     Sent with the view's layers, so a filter change updates the legend without touching
     the base map. The body is HTML built here from vocabularies and escaped text (as
     :class:`Legend`'s); ``open`` applies the first time only, so a legend a reader
-    unfolded stays unfolded.
+    unfolded stays unfolded. ``note`` (plain text) shows above the fold, e.g. that the
+    projects are drawn as grid counts.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function (body, open) {
+        (function (body, open, note) {
           const box = document.querySelector('.atlas-legend');
           if (!box) { return; }
           box.querySelector('.atl-body').innerHTML = body;
+          const said = box.querySelector('.atl-note');  // shown even when folded
+          said.textContent = note;
+          said.hidden = !note;
           if (!box.dataset.filled) { box.querySelector('details').open = open; }
           box.dataset.filled = '1';
-        })({{ this.body|tojson }}, {{ this.open|tojson }});
+        })({{ this.body|tojson }}, {{ this.open|tojson }}, {{ this.note|tojson }});
         {% endmacro %}
     """)
 
-    def __init__(self, body: str, open: bool = True):
+    def __init__(self, body: str, open: bool = True, note: str = ""):
         super().__init__()
         self._name = "LegendFill"
         self.body = body
         self.open = open
+        self.note = note  # plain text, set as text
 
 
 class FitView(MacroElement):
