@@ -15,7 +15,7 @@ POSTGIS  ?= /usr/share/postgresql/15/extension/postgis.control
 help:
 	@echo "make run       serve the atlas on the shipped dataset (http://localhost:8501)"
 	@echo "make test      install what is needed and run every test, browser tests included"
-	@echo "make bench     benchmarks: load, map build, render and filter change in Chromium"
+	@echo "make bench     benchmarks beside a minimal app (BENCH_ARGS=\"--sizes shipped\")"
 	@echo "make validate  check the dataset (ca-atlas validate data)"
 	@echo "make test-store  the store's tests on SQLite and a throwaway PostgreSQL + PostGIS"
 	@echo "make lint      ruff"
@@ -66,8 +66,9 @@ test-store: install postgres
 test-e2e: install vendor chromium
 	$(BIN)/python -m pytest -q tests/e2e
 
+# BENCH_ARGS="--sizes shipped,10000" for a quicker run (default: shipped, 10000, 100000)
 bench: install vendor chromium
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check src tests app_pages app.py serve.py scripts

@@ -28,9 +28,20 @@ else:
 height = 520 if ctx.presenting else 680
 map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    m = maps.build_map(atlas, view, view_state, height=height, theme=ctx.theme)
-    out = st_folium(m, key="atlas-map", height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"])
+    # The base (basemap, tiles, controls) is the same for every filter: the component keeps
+    # its map and only the view's layers are replaced (no remount, no redraw of the base).
+    # Corridors and risk notes are part of it too; a view sends which of them it shows.
+    base = maps.base_map(atlas, theme=ctx.theme, height=height, basemap=view_state.basemap,
+                         reference=True)
+    out = st_folium(base, key="atlas-map", height=height, use_container_width=True,
+                    returned_objects=["last_active_drawing"],
+                    feature_group_to_add=maps.view_layers(atlas, view, view_state,
+                                                          theme=ctx.theme, reference=True),
+                    layer_control=maps.layer_control(),
+                    # st_folium renders the map itself again below: a first whole-page
+                    # render would serialise every layer once more for nothing (the
+                    # component's arguments are the same without it; a test checks)
+                    render=False)
     clicked = details.clicked_project(out)
     if clicked and clicked != view_state.project:
         state.set_view_state(view_state.with_(project=clicked))
@@ -47,4 +58,6 @@ if not ctx.presenting:
     with left:
         briefing_draft.add_view_panel(view_state)
     with right:
-        briefing_draft.map_download(m)
+        # the whole map in one file, built only when someone downloads it
+        briefing_draft.map_download(maps.Deferred(
+            lambda: maps.build_map(atlas, view, view_state, height=height, theme=ctx.theme)))

@@ -1,23 +1,23 @@
 #!/usr/bin/env python3
-"""Benchmarks: the shipped dataset (baseline) against a synthetic one of 10,000 projects.
+"""Benchmarks: the atlas beside a careful minimal map app, at several dataset sizes.
 
-    make bench        (or .venv/bin/python scripts/bench.py [--runs 3] [--projects 10000])
+    make bench        (or .venv/bin/python scripts/bench.py [--sizes shipped,10000,100000])
 
-For each dataset, in one run so the two compare on the same machine:
+For each size (``shipped`` is the repository's data/; a number is a synthetic dataset of
+that many projects written by scripts/gen_synthetic.py into .bench/, git-ignored and
+reused while its source is unchanged), in one run and one Chromium:
 
-- dataset load: ``catalog.load`` (seconds; median of ``--runs``)
-- map build: ``query.apply`` + ``maps.build_map`` + ``m.get_root().render()`` (seconds)
-- map HTML payload: bytes of that HTML (what the component sends to the browser)
-- in headless Chromium with the network cut (as the browser tests do):
-  - first page render, cold: the first visit after the server starts (it loads the
-    dataset into its cache), from navigation until the ready signal with every
-    project the view implies drawn in the map iframe (cluster counts + lone circles);
-  - first page render, warm: the same in a fresh browser context, the server's cache warm;
-  - filter change: toggle "Japanese participation only" in the sidebar, until the
-    script is idle again and the map shows the new number of projects.
+- the core: dataset load (``catalog.load``, cold in a fresh process and warm), the atlas
+  map's build + render to HTML and its size;
+- the atlas's map page and the baseline app (scripts/bench_baseline_app.py: cached data,
+  one GeoJSON layer, ``returned_objects=[]``, a sector selectbox), each served in turn
+  and driven the same way (scripts/bench_compare.py): first render cold and warm, the
+  median sector filter change until the map shows the new count, websocket bytes per
+  change and going back to a view last shown six changes earlier, bytes on pan and zoom,
+  server memory per extra browser session.
 
-The synthetic dataset is written by scripts/gen_synthetic.py into .bench/ (git-ignored)
-and reused while its source and size are unchanged. Not part of ``make test``.
+Every figure of ours is printed beside the baseline's with the ratio atlas / baseline.
+Not part of ``make test``: timings belong here, tests check behaviour.
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the browser harness shared wi
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import atlas_browser as ab  # noqa: E402
+import bench_compare  # noqa: E402
 import gen_synthetic  # noqa: E402
 
-from ca_atlas import assets, catalog, maps, query  # noqa: E402
+from ca_atlas import assets, catalog, files, maps, model, query  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
-JAPAN_SWITCH = "Japanese participation only"
-STEP_TIMEOUT_S = 180.0
 
 
 def median(values: list[float]) -> float | None:
@@ -71,12 +70,9 @@ def synthetic_dataset(n: int, source: Path) -> Path:
 # -- the core ------------------------------------------------------------------------------
 
 def core_bench(data_dir: Path, runs: int) -> tuple[dict, catalog.Atlas]:
-    loads, builds, sizes = [], [], []
-    atlas = None
-    for _ in range(runs):
-        t = time.perf_counter()
-        atlas = catalog.load(data_dir)
-        loads.append(time.perf_counter() - t)
+    """The atlas map built and rendered whole (as exports do), ``runs`` times."""
+    atlas = catalog.load(data_dir)
+    builds, sizes = [], []
     state, _ = query.from_params({})
     for _ in range(runs):
         t = time.perf_counter()
@@ -85,82 +81,45 @@ def core_bench(data_dir: Path, runs: int) -> tuple[dict, catalog.Atlas]:
         html = m.get_root().render()
         builds.append(time.perf_counter() - t)
         sizes.append(len(html.encode("utf-8")))
-    return {"projects": len(atlas.projects), "load_s": loads, "build_s": builds,
-            "payload_bytes": sizes}, atlas
+    return {"projects": len(atlas.projects), "build_s": builds, "payload_bytes": sizes}, atlas
 
 
 # -- the browser ---------------------------------------------------------------------------
 
-def placed_count(atlas, params: dict) -> int:
-    state, _ = query.from_params(params)
-    p = query.apply(atlas, state).projects
-    return int((p.geometry.notna() & ~p.geometry.is_empty).sum())
+def view_counts(atlas) -> tuple[dict, list[tuple[str, str]]]:
+    """Located projects per view (None: all; a sector key), and the three largest sectors
+    as (key, label) to filter by."""
+    placed = atlas.projects[atlas.projects["lat"].notna()]
+    sizes = placed["sector"].value_counts()
+    top = [k for k in sizes.index if sizes[k] < len(placed)][:3]
+    counts = {None: len(placed), **{k: int(sizes[k]) for k in top}}
+    return counts, [(k, model.SECTORS[k]) for k in top]
 
 
-def until_rendered(page, expected: int, started: float) -> float:
-    """Seconds from ``started`` until the script is idle and the map shows ``expected``."""
-    deadline = started + STEP_TIMEOUT_S
-    last = None
-    while time.perf_counter() < deadline:
-        try:
-            if page.locator(ab.EXCEPTION).count():
-                ab.assert_no_exception(page)
-            if page.locator(ab.READY).count() and page.locator(ab.MAP_IFRAME).count():
-                frame = page.locator(ab.MAP_IFRAME).first.element_handle(timeout=1_000) \
-                    .content_frame()
-                if frame is not None:
-                    last = ab.probe(frame)
-                    if last.raw["ready"] and last.dom_project_count == expected \
-                            and page.locator(ab.READY).count():
-                        return time.perf_counter() - started
-        except AssertionError:
-            raise
-        except Exception:  # frame being replaced mid-probe
-            pass
-        page.wait_for_timeout(50)
-    seen = last.summary() if last else "no map"
-    raise TimeoutError(f"not rendered within {STEP_TIMEOUT_S:.0f} s: expected {expected} "
-                       f"projects, saw {seen}")
-
-
-def browser_bench(data_dir: Path, atlas, runs: int, label: str) -> dict:
+def browser_bench(data_dir: Path, atlas, label: str) -> dict:
     from playwright.sync_api import sync_playwright
 
-    all_n = placed_count(atlas, {})
-    japan_n = placed_count(atlas, {"japan": "1"})
-    if all_n == japan_n:
-        raise SystemExit(f"{label}: the Japan filter changes nothing; pick another filter")
-    result: dict = {"placed_all": all_n, "placed_japan": japan_n, "first_cold_s": None,
-                    "first_warm_s": [], "filter_s": [], "problems": []}
-    log = BENCH_DIR / f"server-{label}.log"
-    with ab.streamlit_server(data_dir, log, startup_timeout=120) as server, \
-            sync_playwright() as p:
+    counts, sectors = view_counts(atlas)
+    if len(sectors) < 3:
+        raise SystemExit(f"{label}: fewer than three sectors to filter by")
+    timeout = 120 + len(atlas.projects) / 100  # the server loads the dataset at start
+    results = {}
+    with sync_playwright() as p:
         browser = ab.launch(p)
         try:
-            for i in range(runs + 1):  # the first visit is the cold one
-                g = ab.guarded_page(browser)
-                try:
-                    started = time.perf_counter()
-                    g.page.goto(ab.page_url(server.url, "/"))
-                    elapsed = until_rendered(g.page, all_n, started)
-                    if i == 0:
-                        result["first_cold_s"] = elapsed
-                    else:
-                        result["first_warm_s"].append(elapsed)
-                    if i == runs:  # the last page: filter changes
-                        switch = g.page.get_by_test_id("stSidebar").get_by_text(JAPAN_SWITCH)
-                        for k in range(max(2, runs + 1)):
-                            want = japan_n if k % 2 == 0 else all_n
-                            started = time.perf_counter()
-                            switch.click()
-                            result["filter_s"].append(until_rendered(g.page, want, started))
-                            g.page.wait_for_timeout(300)
-                    result["problems"] += g.problems()
-                finally:
-                    g.context.close()
+            for name in ("atlas", "baseline"):
+                log = BENCH_DIR / f"server-{label}-{name}.log"
+                if name == "atlas":
+                    serve = ab.streamlit_server(data_dir, log, startup_timeout=timeout,
+                                                extra_env=bench_compare.lifted_env())
+                else:
+                    serve = bench_compare.baseline_server(data_dir, log, timeout)
+                with serve as server:
+                    results[name] = bench_compare.measure(bench_compare.App(name), server,
+                                                          browser, counts, sectors)
         finally:
             browser.close()
-    return result
+    return results
 
 
 # -- report --------------------------------------------------------------------------------
@@ -260,78 +219,106 @@ def scenario_report(r: dict) -> str:
             f"network of 100 copies {r['big_nodes']} nodes {fmt(b, 's')}; ratio {ratio(a, b)}")
 
 
-def report(results: dict[str, dict], runs: int) -> str:
-    base, synth = results["baseline"], results["synthetic"]
-    rows = [
-        ("projects (located)", f"{base['projects']} ({base.get('placed_all', '?')})",
-         f"{synth['projects']} ({synth.get('placed_all', '?')})",
-         ratio(base["projects"], synth["projects"])),
-    ]
+ROWS = (("sector filter change, median", "filter_median_s", "s"),
+        ("first render, cold server", "first_cold_s", "s"),
+        ("first render, warm server", "first_warm_s", "s"),
+        ("bytes to a view not shown before, median", "new_view_bytes", "KB"),
+        ("bytes back to a view 6 changes ago", "back_bytes", "KB"),
+        ("bytes on pan + zoom (both ways)", "pan_zoom_bytes", "KB"),
+        ("server RSS per extra session", "session_rss_bytes", "MB"))
 
-    def row(name, key, unit, pick=median):
-        a = pick(base[key]) if isinstance(base.get(key), list) else base.get(key)
-        b = pick(synth[key]) if isinstance(synth.get(key), list) else synth.get(key)
-        rows.append((name, fmt(a, unit), fmt(b, unit), ratio(a, b)))
 
-    row("dataset load (catalog.load)", "load_s", "s")
-    row("map build + render to HTML", "build_s", "s")
-    row("map HTML payload", "payload_bytes", "MB")
-    if "first_warm_s" in base:
-        row("first page render, cold server", "first_cold_s", "s")
-        row("first page render, warm server", "first_warm_s", "s")
-        row("filter change -> rendered", "filter_s", "s")
-    widths = [max(len(r[i]) for r in rows + [("metric", "baseline", "synthetic", "ratio")])
-              for i in range(4)]
-    head = ("metric", "baseline (shipped)", "synthetic", "ratio")
-    widths = [max(w, len(h)) for w, h in zip(widths, head, strict=True)]
+def fmt_unit(value, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit == "KB":
+        return f"{value / 1e3:.1f} KB"
+    if unit == "MB":
+        return f"{value / 1e6:.1f} MB"
+    return fmt(value, unit)
+
+
+def report(results: dict[str, dict]) -> str:
+    head = ("size", "figure", "atlas", "baseline", "atlas/baseline")
+    rows = []
+    for label, r in results.items():
+        size = f"{label} ({r['projects']})"
+        core = r
+        rows.append((size, "dataset load, cold / warm (same loader)",
+                     f"{fmt(core['load_cold_s'], 's')} / {fmt(core['load_warm_s'], 's')}", "same",
+                     "1.0"))
+        rows.append((size, "map build + render to HTML", fmt(median(core["build_s"]), "s"),
+                     "", ""))
+        rows.append((size, "map HTML (whole map, export)",
+                     fmt_unit(median(core["payload_bytes"]), "MB"), "", ""))
+        ours, base = r.get("atlas"), r.get("baseline")
+        if not ours:
+            continue
+        for name, key, unit in ROWS:
+            a, b = ours.get(key), base.get(key)
+            share = "n/a" if not b or a is None else f"{a / b:.2f}"
+            rows.append((size, name, fmt_unit(a, unit), fmt_unit(b, unit), share))
+    widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
-    lines.append(f"medians of {runs} runs; ratio = synthetic / baseline")
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
+              for row in rows]
+    lines.append("filter change: one rerun (all -> a sector or back); medians of 7 changes")
     return "\n".join(lines)
 
 
+def datasets(sizes: str, shipped: Path) -> dict[str, Path]:
+    out = {}
+    for size in (x.strip() for x in sizes.split(",") if x.strip()):
+        out[size] = shipped if size == "shipped" else synthetic_dataset(int(size), shipped)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmarks: shipped vs synthetic dataset")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--projects", type=int, default=10_000, help="synthetic dataset size")
-    parser.add_argument("--data", type=Path, default=ROOT / "data", help="baseline dataset")
+    parser = argparse.ArgumentParser(description="Benchmarks: the atlas beside a minimal app")
+    parser.add_argument("--runs", type=int, default=3, help="core runs per figure (median)")
+    parser.add_argument("--sizes", default="shipped,10000,100000",
+                        help="comma-separated: 'shipped' and/or numbers of projects")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="shipped dataset")
     parser.add_argument("--no-browser", action="store_true", help="core timings only")
+    parser.add_argument("--no-scenarios", action="store_true", help="skip scenario timings")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     BENCH_DIR.mkdir(exist_ok=True)
     assets.configure_assets("local")
+    files.MAX_BYTES = bench_compare.MAX_BYTES  # in the benchmark only (see bench_compare)
     if not args.no_browser:
         problem = ab.check_chromium()
         if problem:
             raise SystemExit(problem)
-
-    datasets = {"baseline": args.data,
-                "synthetic": synthetic_dataset(args.projects, args.data)}
     results: dict[str, dict] = {}
-    for label, directory in datasets.items():
+    for label, directory in datasets(args.sizes, args.data).items():
         print(f"[{time.perf_counter() - started:5.0f} s] {label}: core ({directory})", flush=True)
         core, atlas = core_bench(directory, args.runs)
+        core.update(bench_compare.load_times(directory))
         results[label] = core
         if not args.no_browser:
             print(f"[{time.perf_counter() - started:5.0f} s] {label}: Chromium", flush=True)
-            results[label].update(browser_bench(directory, atlas, args.runs, label))
-    print(f"[{time.perf_counter() - started:5.0f} s] scenarios", flush=True)
-    _, base_atlas = core_bench(args.data, 1)
-    scenario = scenario_bench(base_atlas, args.runs)
+            results[label].update(browser_bench(directory, atlas, label))
+        del atlas
+    scenario = None
+    if not args.no_scenarios:
+        print(f"[{time.perf_counter() - started:5.0f} s] scenarios", flush=True)
+        _, base_atlas = core_bench(args.data, 1)
+        scenario = scenario_bench(base_atlas, args.runs)
     print()
-    print(report(results, args.runs))
-    print(scenario_report(scenario))
-    results["scenario"] = scenario
-    for label, r in results.items():
-        raw = {k: ([round(x, 3) for x in v] if isinstance(v, list) and v
-                   and isinstance(v[0], float) else v) for k, v in r.items() if k != "problems"}
-        print(f"{label} raw: {json.dumps(raw)}")
-        for problem in r.get("problems", []):
-            print(f"{label}: {problem}", file=sys.stderr)
+    print(report(results))
+    if scenario:
+        print(scenario_report(scenario))
+        results["scenario"] = scenario
+    problems = [p for r in results.values() for app in ("atlas", "baseline")
+                for p in (r.get(app) or {}).get("problems", [])]
+    for problem in problems:
+        print(problem, file=sys.stderr)
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    print(f"total {time.perf_counter() - started:.0f} s; results in {BENCH_DIR / 'results.json'}")
-    return 1 if any(r.get("problems") for r in results.values()) else 0
+    print(f"total {time.perf_counter() - started:.0f} s; results in {BENCH_DIR / 'results.json'}"
+          "; the machine may be shared: compare ratios within one run")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import geo, model
 from .catalog import Atlas
@@ -18,7 +19,12 @@ from .catalog import Atlas
 
 def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = None,
           risks: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per (project, risk note) that touch, with the distance to the risk's edge."""
+    """One row per (project, risk note) that touch, with the distance to the risk's edge.
+
+    Vectorised: a spatial index (shapely's STRtree over the projects' points) proposes the
+    pairs whose degree boxes overlap, one pyproj call measures them all, and array masks
+    keep the ones within reach. Rows come risk by risk, projects in their frame's order.
+    """
     projects = atlas.projects if projects is None else projects
     risks = atlas.risks if risks is None else risks
     placed = projects[projects["lat"].notna()]
@@ -26,23 +32,31 @@ def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = 
                "category", "severity", "weight", "distance_km"]
     if placed.empty or risks.empty:
         return pd.DataFrame(columns=columns)
-    rows = []
     plat = placed["lat"].to_numpy(dtype=float)
     plon = placed["lon"].to_numpy(dtype=float)
-    for r in risks.itertuples():
-        reach = geo.risk_reach_km(r.radius_km)
-        beyond_edge = np.maximum(geo.km_array(r.lat, r.lon, plat, plon) - reach, 0.0)
-        hit = beyond_edge <= within_km
-        for i in np.flatnonzero(hit):
-            p = placed.iloc[i]
-            rows.append({
-                "project_id": p["id"], "project": p["name"], "country": p["country"],
-                "sector": p["sector"], "amount_usd": p["amount_usd"], "risk_id": r.id,
-                "risk": r.title, "category": r.category, "severity": r.severity,
-                "weight": model.RISK_SEVERITY_WEIGHTS[r.severity],
-                "distance_km": float(beyond_edge[i]),
-            })
-    return pd.DataFrame(rows, columns=columns)
+    rlat = risks["lat"].to_numpy(dtype=float)
+    rlon = risks["lon"].to_numpy(dtype=float)
+    reach = np.array([geo.risk_reach_km(r) for r in risks["radius_km"]], dtype=float)
+    west, south, east, north = geo.degree_box(rlat, rlon, reach + max(float(within_km), 0.0))
+    tree = shapely.STRtree(shapely.points(plon, plat))
+    risk_i, proj_i = tree.query(shapely.box(west, south, east, north))
+    beyond_edge = np.maximum(
+        geo.km_pairs(rlat[risk_i], rlon[risk_i], plat[proj_i], plon[proj_i]) - reach[risk_i], 0.0)
+    hit = beyond_edge <= within_km
+    risk_i, proj_i, beyond_edge = risk_i[hit], proj_i[hit], beyond_edge[hit]
+    order = np.lexsort((proj_i, risk_i))
+    risk_i, proj_i, beyond_edge = risk_i[order], proj_i[order], beyond_edge[order]
+    p = placed.iloc[proj_i]
+    r = risks.iloc[risk_i]
+    weights = r["severity"].map(model.RISK_SEVERITY_WEIGHTS)
+    return pd.DataFrame({
+        "project_id": p["id"].to_numpy(), "project": p["name"].to_numpy(),
+        "country": p["country"].to_numpy(), "sector": p["sector"].to_numpy(),
+        "amount_usd": p["amount_usd"].to_numpy(), "risk_id": r["id"].to_numpy(),
+        "risk": r["title"].to_numpy(), "category": r["category"].to_numpy(),
+        "severity": r["severity"].to_numpy(), "weight": weights.to_numpy(),
+        "distance_km": beyond_edge.astype(float),
+    }, columns=columns)
 
 
 def per_project(touching: pd.DataFrame) -> pd.DataFrame:

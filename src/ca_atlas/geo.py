@@ -44,6 +44,28 @@ def km_array(lat: float, lon: float, lats, lons) -> np.ndarray:
     return np.asarray(metres) / 1000.0
 
 
+def km_pairs(lats1, lons1, lats2, lons2) -> np.ndarray:
+    """Geodesic distances (km) between paired points: element i of the first arrays to
+    element i of the second (one call to pyproj for all of them)."""
+    lats1, lons1, lats2, lons2 = (np.asarray(a, dtype=float) for a in (lats1, lons1, lats2, lons2))
+    if lats1.size == 0:
+        return np.zeros(0)
+    return np.asarray(_GEOD.inv(lons1, lats1, lons2, lats2)[2]) / 1000.0
+
+
+def degree_box(lat, lon, radius_km) -> tuple[np.ndarray, ...]:
+    """Boxes in degrees (west, south, east, north) that hold every point within
+    ``radius_km`` (arrays, or scalars) of each centre, with a margin: a pre-filter for a
+    spatial index, never the final test."""
+    lat = np.asarray(lat, dtype=float)
+    lon = np.asarray(lon, dtype=float)
+    radius = np.asarray(radius_km, dtype=float)
+    dlat = radius / 110.0 + 0.01  # a degree of latitude is at least 110.57 km
+    far = np.minimum(np.abs(lat) + dlat, 89.0)  # the widest longitude span is poleward
+    dlon = np.minimum(radius / (111.0 * np.cos(np.radians(far))) + 0.01, 360.0)
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
 def circle(lat: float, lon: float, radius_km: float, points: int = 48) -> list[tuple]:
     """A geodesic circle as a closed ring of (lon, lat) points."""
     azimuths = [i * 360.0 / points for i in range(points)]

@@ -51,7 +51,17 @@ def test_the_map_itself_has_a_max_zoom_so_clusters_draw(mini_atlas):
 
 
 def _legend(m):
-    return next(c for c in m._children.values() if isinstance(c, maps.controls.Legend))
+    """What fills the legend: sent with the view's layers, not with the base map."""
+    return next(e for e in geojson_objects_and_all(m) if isinstance(e, maps.controls.LegendFill))
+
+
+def geojson_objects_and_all(m):
+    out, stack = [], [m]
+    while stack:
+        element = stack.pop(0)
+        out.append(element)
+        stack[:0] = list(element._children.values())
+    return out
 
 
 def test_the_legend_folds_when_long_or_when_asked(mini_atlas):
@@ -237,3 +247,104 @@ def test_accessible_names_are_escaped(tmp_path, mini_records):
     for label in hostile:
         assert safe.text(evil) in label
         assert not set(label) & set("<>`$\"{}"), label
+
+
+# -- rebuilt cheaply, sent once: determinism, a stable base, grid counts -------------------
+
+def test_identical_inputs_give_byte_identical_html(mini_atlas):
+    """No random ids (folium's uuids, Popup's html ids): Streamlit can reuse what it sent."""
+    state = ViewState(project="kg-naryn-bridge")
+    assert render(mini_atlas, state) == render(mini_atlas, state)
+    assert not re.search(r"_[0-9a-f]{32}\b", render(mini_atlas, state))
+
+
+def _component_args(atlas, state, monkeypatch, render=False):
+    """What the map page hands to the streamlit-folium component for ``state``."""
+    import streamlit_folium
+
+    captured = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func",
+                        lambda **kw: captured.update(kw) or kw.get("default"))
+    view = query.apply(atlas, state)
+    streamlit_folium.st_folium(
+        maps.base_map(atlas, height=680, basemap=state.basemap, reference=True),
+        key="atlas-map", height=680, returned_objects=["last_active_drawing"],
+        feature_group_to_add=maps.view_layers(atlas, view, state, reference=True),
+        layer_control=maps.layer_control(), use_container_width=True, render=render)
+    captured.pop("on_change")
+    return captured
+
+
+def test_the_page_can_skip_folium_s_first_render(mini_atlas, monkeypatch):
+    """The map page passes render=False (st_folium renders the map again anyway)."""
+    state = ViewState(project="kg-naryn-bridge")
+    assert (_component_args(mini_atlas, state, monkeypatch, render=False)
+            == _component_args(mini_atlas, state, monkeypatch, render=True))
+
+
+def test_a_filter_change_leaves_the_base_map_and_its_key(mini_atlas, monkeypatch):
+    before = _component_args(mini_atlas, ViewState(), monkeypatch)
+    for state in (ViewState(sectors=("power",)), ViewState(countries=("UZB",)),
+                  ViewState(layers=("projects",)), ViewState(project="kg-naryn-bridge")):
+        after = _component_args(mini_atlas, state, monkeypatch)
+        for part in ("key", "script", "html", "header", "css_links", "js_links"):
+            assert after[part] == before[part], (state, part)
+        assert after["feature_group"] != before["feature_group"], state
+    # and the same view twice is the same message, byte for byte
+    assert _component_args(mini_atlas, ViewState(), monkeypatch) == before
+
+
+def test_the_view_names_the_corridors_and_risks_it_shows(mini_atlas):
+    from ca_atlas.maps import reference
+
+    every = reference.shown(mini_atlas, query.apply(mini_atlas, ViewState()), ViewState())
+    assert every == {"corridors": None, "risks": None}
+    state = ViewState(countries=("KGZ",), layers=("projects", "risks"))
+    narrowed = reference.shown(mini_atlas, query.apply(mini_atlas, state), state)
+    assert set(narrowed) == {"risks"}  # corridors hidden: not in the layers
+    assert narrowed["risks"] == sorted(query.apply(mini_atlas, state).risks["id"])
+
+
+def test_past_the_limit_grid_counts_replace_points_and_the_legend_says_so(
+        mini_atlas, monkeypatch):
+    from ca_atlas.maps import grid
+
+    placed = mini_atlas.projects[mini_atlas.projects["lat"].notna()]
+    monkeypatch.setattr(grid, "POINT_LIMIT", len(placed) - 1)
+    m = built(mini_atlas)
+    assert not layer_with(m, "project_id")  # no point per project
+    [counts] = [e for e in geojson_objects_and_all(m) if isinstance(e, grid.GridCounts)]
+    for level in counts.levels:
+        assert sum(c[2] for c in level["cells"]) == len(placed)
+    assert [level["min_zoom"] for level in counts.levels] == sorted(
+        level["min_zoom"] for level in counts.levels)
+    assert _legend(m).note == grid.note(len(placed))  # above the legend's fold
+    # at the limit, points again and no note
+    monkeypatch.setattr(grid, "POINT_LIMIT", len(placed))
+    m = built(mini_atlas)
+    assert layer_with(m, "project_id") and _legend(m).note == ""
+
+
+def test_grid_cells_count_each_point_once_and_round_positions():
+    import numpy as np
+
+    from ca_atlas.maps import grid
+
+    lat = np.array([41.30001, 41.31, 41.9, 43.2])
+    lon = np.array([69.24, 69.25, 69.9, 76.9])
+    cells = grid.cells(lat, lon, 1.0)
+    assert [c[2] for c in cells] == [3, 1]
+    assert cells[1][:2] == [43.2, 76.9]
+    assert all(round(c[0], 4) == c[0] for c in cells)
+
+
+def test_the_base_loads_the_cluster_plugin_whatever_the_first_view(mini_atlas, monkeypatch):
+    """The component loads scripts once, at mount: a first view drawn as grid counts must
+    still bring the plugin a later view's clusters need."""
+    from ca_atlas.maps import grid
+
+    monkeypatch.setattr(grid, "POINT_LIMIT", 0)
+    links = _component_args(mini_atlas, ViewState(), monkeypatch)["js_links"]
+    assert any("markercluster" in link for link in links)
+    only_corridors = _component_args(mini_atlas, ViewState(layers=("corridors",)), monkeypatch)
+    assert only_corridors["js_links"] == links

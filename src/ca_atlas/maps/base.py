@@ -12,6 +12,7 @@ import folium.plugins
 from .. import geo, safe
 from ..catalog import Atlas
 from ..theme import NORMAL, Theme
+from . import reuse
 
 CENTER = (45.0, 66.5)
 ZOOM = 5
@@ -69,12 +70,33 @@ def circle_polygon(lat: float, lon: float, radius_km: float, points: int = 48):
     return Polygon(geo.circle(lat, lon, radius_km, points))
 
 
+#: How far the basemap's outlines may move when simplified (degrees; about 1 km, a fifth
+#: of a pixel at the first view): the countries reach the browser at a fraction of the size.
+SIMPLIFY_DEG = 0.01
+
+
+def _basemap_data(atlas: Atlas) -> tuple[dict, dict, list]:
+    """Countries, water bodies and capitals as sent to the browser, made once per dataset."""
+    def build():
+        countries = _collection(
+            _feature(row.geometry.simplify(SIMPLIFY_DEG, preserve_topology=True),
+                     {"name": safe.text(row.name), "focus": bool(row.focus)})
+            for row in atlas.boundaries.itertuples() if row.geometry is not None)
+        places = atlas.places
+        water = places[places["kind"].isin(["sea", "lake"])]
+        seas = _collection(
+            _feature(r.geometry.simplify(SIMPLIFY_DEG / 2, preserve_topology=True),
+                     {"name": safe.text(r.name)}) for r in water.itertuples())
+        capitals = [(round(r.geometry.y, PRECISION), round(r.geometry.x, PRECISION),
+                     safe.text(r.name))
+                    for r in places[places["kind"] == "capital"].itertuples()]
+        return countries, seas, capitals
+    return reuse.per_frame(atlas.boundaries, "basemap", build, id(atlas.places))
+
+
 def basemap_layers(atlas: Atlas, m: folium.Map, theme: Theme = NORMAL) -> None:
     """Countries (the five emphasised), water bodies and capitals: works offline."""
-    countries = _collection(
-        _feature(row.geometry, {"name": safe.text(row.name), "focus": bool(row.focus)})
-        for row in atlas.boundaries.itertuples() if row.geometry is not None
-    )
+    countries, seas, capitals = _basemap_data(atlas)
     folium.GeoJson(
         countries,
         name="Countries",
@@ -87,26 +109,22 @@ def basemap_layers(atlas: Atlas, m: folium.Map, theme: Theme = NORMAL) -> None:
         control=False,
         smooth_factor=1.0,
     ).add_to(m)
-    places = atlas.places
-    water = places[places["kind"].isin(["sea", "lake"])]
-    if len(water):
+    if seas["features"]:
         folium.GeoJson(
-            _collection(_feature(r.geometry, {"name": safe.text(r.name)})
-                        for r in water.itertuples()),
+            seas,
             name="Seas and lakes",
             style_function=lambda f: {"fillColor": "#BFD9EE", "color": "#7FA9CC",
                                       "weight": 0.8, "fillOpacity": 1},
             tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
             control=False,
         ).add_to(m)
-    capitals = places[places["kind"] == "capital"]
     group = folium.FeatureGroup(name="Capitals", control=False)
-    for r in capitals.itertuples():
+    for lat, lon, name in capitals:
         folium.CircleMarker(
-            location=(round(r.geometry.y, PRECISION), round(r.geometry.x, PRECISION)),
+            location=(lat, lon),
             radius=theme.capital_radius,
             color="#222222", weight=1.5, fill=True, fill_color="#FFFFFF", fill_opacity=1,
-            tooltip=folium.Tooltip(safe.text(r.name), permanent=True, direction="right",
+            tooltip=folium.Tooltip(name, permanent=True, direction="right",
                                    class_name="capital-label"),
         ).add_to(group)
     group.add_to(m)

@@ -148,6 +148,7 @@ class Legend(MacroElement):
           .atlas-legend h4 {margin: 5px 0 2px; font-size: 1em;}
           .atlas-legend .atl-grid {display: grid; grid-template-columns: repeat(2, max-content);
             column-gap: 14px;}
+          .atlas-legend .atl-note {max-width: 300px; margin: 4px 0; white-space: normal;}
           .atlas-legend .atl-item {display: flex; align-items: center; gap: 5px; white-space: nowrap;}
           .atlas-legend svg {flex: none;}
           .capital-label {background: transparent; border: none; box-shadow: none;
@@ -163,8 +164,9 @@ class Legend(MacroElement):
         {% endmacro %}
         {% macro html(this, kwargs) %}
         <div class="atlas-legend" role="region" aria-label="Map legend">
+          <p class="atl-note" hidden></p>
           <details {{ 'open' if this.open else '' }}>
-          <summary>Legend</summary>{{ this.body }}</details></div>
+          <summary>Legend</summary><div class="atl-body">{{ this.body }}</div></details></div>
         {% endmacro %}
     """)
 
@@ -174,6 +176,58 @@ class Legend(MacroElement):
         self.body = body
         self.font_px = font_px
         self.open = open
+
+
+class LegendFill(MacroElement):
+    """Fills the legend box of the base map with what a view draws.
+
+    Sent with the view's layers, so a filter change updates the legend without touching
+    the base map. The body is HTML built here from vocabularies and escaped text (as
+    :class:`Legend`'s); ``open`` applies the first time only, so a legend a reader
+    unfolded stays unfolded. ``note`` (plain text) shows above the fold, e.g. that the
+    projects are drawn as grid counts.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (body, open, note) {
+          const box = document.querySelector('.atlas-legend');
+          if (!box) { return; }
+          box.querySelector('.atl-body').innerHTML = body;
+          const said = box.querySelector('.atl-note');  // shown even when folded
+          said.textContent = note;
+          said.hidden = !note;
+          if (!box.dataset.filled) { box.querySelector('details').open = open; }
+          box.dataset.filled = '1';
+        })({{ this.body|tojson }}, {{ this.open|tojson }}, {{ this.note|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, body: str, open: bool = True, note: str = ""):
+        super().__init__()
+        self._name = "LegendFill"
+        self.body = body
+        self.open = open
+        self.note = note  # plain text, set as text
+
+
+class FitView(MacroElement):
+    """Fits the map to a view's bounds when they differ from the last ones fitted: a
+    country filter moves the map, a sector filter leaves where the reader panned."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, bounds) {
+          const key = JSON.stringify(bounds);
+          if (map.__atlasFitted !== key) { map.__atlasFitted = key; map.fitBounds(bounds); }
+        })({{ this._parent._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]]):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
 
 
 def _swatch_circle(color: str, size: int = 12, faint: bool = False) -> str:

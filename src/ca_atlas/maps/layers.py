@@ -14,8 +14,19 @@ from .. import geo, model, popups, safe
 from ..catalog import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
+from . import grid, reuse
 from .base import BOUNDS, LAYER_NAMES, PRECISION, _collection, _feature, circle_polygon, marker_radius
 from .controls import REACH_BY_LABEL
+
+
+def _pick(full, part, name: str, make) -> list[dict]:
+    """The features of the rows of ``part`` (a slice of ``full``), made once per row of
+    ``full`` by ``make(frame)`` (which yields (index, feature)) and reused after; without
+    ``full``, made for ``part`` alone."""
+    if full is None:
+        return [f for _, f in make(part)]
+    table = reuse.per_frame(full, name, lambda: dict(make(full)))
+    return [table[i] for i in part.index if i in table]
 
 
 def corridor_label(seg) -> str:
@@ -31,20 +42,34 @@ def risk_label(risk) -> str:
     return safe.text(f"Risk note: {risk.title}, {severity.lower()} severity")
 
 
-def corridor_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
+def _corridor_features(corridors: gpd.GeoDataFrame):
+    def make(segments):
+        by_id = corridors.set_index("id")
+        for i, seg in zip(segments.index, segments.itertuples(), strict=True):
+            corridor = by_id.loc[seg.corridor_id]
+            feature = _feature(seg.geometry, {
+                "corridor_id": seg.corridor_id,
+                "mode": seg.mode,
+                "status": seg.status,
+                "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"),
+                "label": corridor_label(seg),
+                "popup": popups.corridor_html(corridor, seg),
+            })
+            # folium's style mapping keys features by a unique id, and writes one into
+            # features that lack it: these are shared, so they carry their own
+            feature["id"] = f"segment-{i}"
+            yield i, feature
+    return make
+
+
+def corridor_layer(view: View, theme: Theme = NORMAL, atlas: Atlas | None = None
+                   ) -> folium.FeatureGroup:
+    """The view's corridor segments; given ``atlas``, their features are made once per
+    dataset and reused."""
     group = folium.FeatureGroup(name=LAYER_NAMES["corridors"])
-    corridors = view.corridors.set_index("id")
-    features = []
-    for seg in view.segments.itertuples():
-        corridor = corridors.loc[seg.corridor_id]
-        features.append(_feature(seg.geometry, {
-            "corridor_id": seg.corridor_id,
-            "mode": seg.mode,
-            "status": seg.status,
-            "tooltip": safe.text(f"{seg.corridor_name}: {seg.from_node} – {seg.to_node}"),
-            "label": corridor_label(seg),
-            "popup": popups.corridor_html(corridor, seg),
-        }))
+    full = None if atlas is None else atlas.segments
+    features = _pick(full, view.segments, "corridors",
+                     _corridor_features(view.corridors if atlas is None else atlas.corridors))
     if not features:
         return group
     weight = theme.corridor_weight
@@ -66,10 +91,8 @@ def corridor_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
     return group
 
 
-def risk_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name=LAYER_NAMES["risks"])
-    areas, points = [], []
-    for r in view.risks.itertuples():
+def _risk_features(risks):
+    for i, r in zip(risks.index, risks.itertuples(), strict=True):
         props = {
             "risk_id": r.id,
             "severity": r.severity,
@@ -79,9 +102,16 @@ def risk_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
         }
         # the one reach of a risk (a note with no radius covers 10 km around its place), as
         # exposure and the scenarios count it
-        areas.append(_feature(circle_polygon(r.lat, r.lon, geo.risk_reach_km(r.radius_km)),
-                              props))
-        points.append(_feature(r.geometry, props))
+        area = _feature(circle_polygon(r.lat, r.lon, geo.risk_reach_km(r.radius_km)), props)
+        yield i, (area, _feature(r.geometry, props))
+
+
+def risk_layer(view: View, theme: Theme = NORMAL, atlas: Atlas | None = None
+               ) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=LAYER_NAMES["risks"])
+    pairs = _pick(None if atlas is None else atlas.risks, view.risks, "risks", _risk_features)
+    areas = [area for area, _ in pairs]
+    points = [point for _, point in pairs]
     if areas:
         folium.GeoJson(
             _collection(areas),
@@ -115,29 +145,41 @@ def risk_layer(view: View, theme: Theme = NORMAL) -> folium.FeatureGroup:
     return group
 
 
-def project_features(projects: gpd.GeoDataFrame) -> list[dict]:
-    """GeoJSON features of the projects that have a location, with escaped labels."""
-    features = []
-    for p in projects.itertuples():
+def _project_features(projects):
+    for i, p in zip(projects.index, projects.itertuples(), strict=True):
         if p.geometry is None or p.geometry.is_empty:
             continue
         amount = None if p.amount_usd != p.amount_usd else p.amount_usd  # NaN -> None
-        features.append(_feature(p.geometry, {
+        # only what the browser uses: the id a click reports, what styles the circle, and
+        # one escaped name (the tooltip and the accessible name)
+        yield i, _feature(p.geometry, {
             "project_id": p.id,
             "sector": p.sector,
             "radius": marker_radius(amount),
             "known": amount is not None,
-            "tooltip": safe.text(f"{p.name} ({p.country_name})"),
             "label": safe.text(f"Project: {p.name} ({p.country_name}), "
                                f"{model.SECTORS.get(p.sector, p.sector)}"),
-        }))
-    return features
+        })
+
+
+def project_features(projects: gpd.GeoDataFrame, atlas: Atlas | None = None) -> list[dict]:
+    """GeoJSON features of the projects that have a location, with escaped labels; given
+    ``atlas``, made once per dataset and reused."""
+    return _pick(None if atlas is None else atlas.projects, projects, "projects",
+                 _project_features)
+
+
+def placed_count(projects: gpd.GeoDataFrame) -> int:
+    """Projects with a location: what the map would draw as points."""
+    return int(projects["lat"].notna().sum())
 
 
 def project_layer(view: View, selected: str | None = None,
-                  theme: Theme = NORMAL, cluster: bool = True) -> folium.FeatureGroup:
+                  theme: Theme = NORMAL, cluster: bool = True,
+                  atlas: Atlas | None = None) -> folium.FeatureGroup:
+    """The view's projects: a circle each (in marker clusters), or past
+    :data:`grid.POINT_LIMIT` located projects, counts on a grid (see :mod:`.grid`)."""
     group = folium.FeatureGroup(name=LAYER_NAMES["projects"])
-    features = project_features(view.projects)
     routes = view.projects[view.projects["route"].notna()]
     if len(routes):
         folium.GeoJson(
@@ -147,6 +189,12 @@ def project_layer(view: View, selected: str | None = None,
                                       "weight": 4, "opacity": 0.7},
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
+    if placed_count(view.projects) > grid.POINT_LIMIT:
+        placed = view.projects[view.projects["lat"].notna()]
+        group.add_child(grid.GridCounts(grid.levels(placed["lat"].to_numpy(dtype=float),
+                                                    placed["lon"].to_numpy(dtype=float))))
+        return group
+    features = project_features(view.projects, atlas)
     if not features:
         return group
     target = group
@@ -159,21 +207,24 @@ def project_layer(view: View, selected: str | None = None,
         target.add_to(group)
     scale = theme.marker_scale
     # Styled in the browser from each feature's sector and radius: a style computed in
-    # Python per feature makes folium ship a lookup table as large as the data.
+    # Python per feature makes folium ship a lookup table as large as the data (so the
+    # hover emphasis is set here too, not through folium's highlight_function).
     palette = safe.js_value(model.SECTOR_COLORS)
     folium.GeoJson(
         _collection(features),
         marker=folium.CircleMarker(radius=6, fill=True, weight=1.5),
-        highlight_function=lambda f: {"weight": 4, "color": "#000000"},
         # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
         # cluster has no map of its own and throws on every hover. The text is escaped.
         on_each_feature=JsCode(
             "function (feature, layer) {"
             f" const colors = {palette}; const p = feature.properties;"
             " const fill = colors[p.sector] || '#777777';"
+            " const edge = p.known ? '#FFFFFF' : fill;"
             f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
-            "  color: p.known ? '#FFFFFF' : fill, fillOpacity: p.known ? 0.9 : 0.35});"
-            " layer.bindTooltip(p.tooltip, {sticky: true});"
+            "  color: edge, fillOpacity: p.known ? 0.9 : 0.35});"
+            " layer.on('mouseover', () => layer.setStyle({weight: 4, color: '#000000'}));"
+            " layer.on('mouseout', () => layer.setStyle({weight: 1.5, color: edge}));"
+            " layer.bindTooltip(p.label, {sticky: true});"
             " atlasA11y.reach(layer, p.label); }"),
     ).add_to(target)
     if selected:
