@@ -38,7 +38,8 @@ import atlas_browser as ab  # noqa: E402
 import bench_compare  # noqa: E402
 import gen_synthetic  # noqa: E402
 
-from ca_atlas import assets, catalog, files, maps, model, query  # noqa: E402
+from ca_atlas import assets, catalog, maps, model, query  # noqa: E402
+from ca_atlas import view as viewstate  # noqa: E402
 
 BENCH_DIR = ROOT / ".bench"
 
@@ -73,7 +74,7 @@ def core_bench(data_dir: Path, runs: int) -> tuple[dict, catalog.Atlas]:
     """The atlas map built and rendered whole (as exports do), ``runs`` times."""
     atlas = catalog.load(data_dir)
     builds, sizes = [], []
-    state, _ = query.from_params({})
+    state, _ = viewstate.from_params({})
     for _ in range(runs):
         t = time.perf_counter()
         view = query.apply(atlas, state)
@@ -110,8 +111,7 @@ def browser_bench(data_dir: Path, atlas, label: str) -> dict:
             for name in ("atlas", "baseline"):
                 log = BENCH_DIR / f"server-{label}-{name}.log"
                 if name == "atlas":
-                    serve = ab.streamlit_server(data_dir, log, startup_timeout=timeout,
-                                                extra_env=bench_compare.lifted_env())
+                    serve = ab.streamlit_server(data_dir, log, startup_timeout=timeout)
                 else:
                     serve = bench_compare.baseline_server(data_dir, log, timeout)
                 with serve as server:
@@ -286,7 +286,6 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     BENCH_DIR.mkdir(exist_ok=True)
     assets.configure_assets("local")
-    files.MAX_BYTES = bench_compare.MAX_BYTES  # in the benchmark only (see bench_compare)
     if not args.no_browser:
         problem = ab.check_chromium()
         if problem:

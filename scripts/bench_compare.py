@@ -34,26 +34,6 @@ fileWatcherType = "none"
 gatherUsageStats = false
 """
 
-#: The loader refuses dataset files over ca_atlas.files.MAX_BYTES (32 MB); the synthetic
-#: projects.yaml of 100,000 projects is about 80 MB. The benchmark lifts the cap in its own
-#: processes only (a sitecustomize on PYTHONPATH) so the maps can be measured at that size.
-MAX_BYTES = 256 * 1024 * 1024
-LIFT_DIR = ROOT / ".bench" / "lift"
-LIFT = """import os
-if os.environ.get("ATLAS_BENCH_MAX_BYTES"):
-    import ca_atlas.files
-    ca_atlas.files.MAX_BYTES = int(os.environ["ATLAS_BENCH_MAX_BYTES"])
-"""
-
-
-def lifted_env() -> dict[str, str]:
-    """Environment for a benchmark process whose loader takes files up to MAX_BYTES."""
-    LIFT_DIR.mkdir(parents=True, exist_ok=True)
-    (LIFT_DIR / "sitecustomize.py").write_text(LIFT)
-    path = os.pathsep.join(p for p in (str(LIFT_DIR), os.environ.get("PYTHONPATH", "")) if p)
-    return {"PYTHONPATH": path, "ATLAS_BENCH_MAX_BYTES": str(MAX_BYTES)}
-
-
 BASELINE_COUNT_JS = """() => { const m = window.map; if (!m) return -1; let n = 0;
   m.eachLayer(l => { const p = l.feature && l.feature.properties;
     if (p && p.project_id !== undefined) n += 1; });
@@ -76,7 +56,7 @@ def _baseline_app() -> Path:
 def baseline_server(data_dir: Path, log_path: Path, startup_timeout: float):
     app = _baseline_app()
     port = ab.free_port()
-    env = {**os.environ, **lifted_env(), "ATLAS_DATA_DIR": str(data_dir),
+    env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir),
            "STREAMLIT_SERVER_PORT": str(port),
            "STREAMLIT_SERVER_ADDRESS": "127.0.0.1", "PYTHONUNBUFFERED": "1"}
     with log_path.open("w", encoding="utf-8") as log:
@@ -262,6 +242,6 @@ def load_times(data_dir: Path) -> dict:
             "print(a, b)")
     done = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True,
                           text=True, check=True, timeout=900,
-                          env={**os.environ, **lifted_env()})
+                          env=dict(os.environ))
     cold, warm = (float(v) for v in done.stdout.split()[-2:])
     return {"load_cold_s": cold, "load_warm_s": warm}

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from . import geo, model
-from .catalog import Atlas
+from .atlas import Atlas
 
 
 def pairs(atlas: Atlas, within_km: float = 0.0, projects: pd.DataFrame | None = None,

@@ -10,16 +10,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from .view import (  # noqa: F401  (re-exported while callers move to ca_atlas.view)
-    BASEMAPS,
-    LAYERS,
-    PARAMS,
-    ViewState,
-    from_params,
-    notice,
-    query_string,
-    whole_number,
-)
+from .view import ViewState
 
 if TYPE_CHECKING:  # catalog imports briefing, which reads view states from here
     from .atlas import Atlas

@@ -15,7 +15,7 @@ import folium
 import folium.plugins
 from branca.element import Element
 
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
 from . import grid, reuse

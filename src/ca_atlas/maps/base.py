@@ -9,8 +9,8 @@ from collections.abc import Iterable
 import folium
 import folium.plugins
 
-from .. import geo, safe
-from ..catalog import Atlas
+from .. import geo, model, safe
+from ..atlas import Atlas
 from ..theme import NORMAL, Theme
 from . import reuse
 
@@ -32,11 +32,7 @@ TILES = {
                   "Imagery &copy; Esri, Maxar, Earthstar Geographics"),
 }
 
-LAYER_NAMES = {
-    "projects": "Investment projects",
-    "corridors": "Trade corridors",
-    "risks": "Risk notes",
-}
+LAYER_NAMES = model.MAP_LAYERS  # the layer control's names, declared with the vocabularies
 
 
 def marker_radius(amount_usd: float | None) -> float:

@@ -11,7 +11,7 @@ import geopandas as gpd
 from folium.utilities import JsCode
 
 from .. import geo, model, popups, safe
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
 from . import grid, reuse

@@ -11,7 +11,7 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
 

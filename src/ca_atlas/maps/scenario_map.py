@@ -8,7 +8,7 @@ import folium.plugins
 from folium.utilities import JsCode
 
 from .. import safe
-from ..catalog import Atlas
+from ..atlas import Atlas
 from ..query import View
 from .base import BOUNDS, CENTER, ZOOM, _collection, _feature, basemap_layers
 from .controls import AccessibleMap, FitToFrame, Legend, MetricScale, _swatch_line
