@@ -78,7 +78,7 @@ LAYERS = {
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
     "render": {"popups", "charts", "chart_kinds", "exports", "standalone", "maps"},
     "presentation": {"presentation"},
-    "app": {"cli"},
+    "app": {"cli", "readiness"},
 }
 RANK = {m: i for i, (_, mods) in enumerate(LAYERS.items()) for m in mods}
 
