@@ -89,7 +89,7 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.ws = None
         self.widgets: dict[str, tuple[str, object]] = {}  # key -> (id, element proto)
-        self.states: dict[str, WidgetState] = {}  # id -> state sent (the frontend resends)
+        self.states: dict[str, WidgetState] = {}  # id -> the value every rerun sends
         self.query_string = ""
         self.page_hash = ""
 
@@ -191,6 +191,34 @@ class Session:
         wid = getattr(element, "id", "") if kind != "exception" else ""
         if isinstance(wid, str) and wid.startswith("$$ID-") and wid.count("-") >= 2:
             self.widgets[wid.split("-", 2)[2]] = (wid, element)
+            self._keep_value(kind, wid, element)
+
+    def _keep_value(self, kind: str, wid: str, element) -> None:
+        """Hold the widget's value as the frontend does: the server's when it sets one,
+        else the one the visitor chose, else the default. Every rerun sends them all
+        (a widget missing from a rerun loses its state on the server)."""
+        if wid in self.states and not getattr(element, "set_value", False):
+            return
+        state = WidgetState(id=wid)
+        set_by_server = getattr(element, "set_value", False)
+        if kind == "checkbox":
+            state.bool_value = element.value if set_by_server else element.default
+        elif kind == "text_input":
+            state.string_value = element.value if set_by_server else element.default
+        elif kind == "multiselect":
+            state.string_array_value.data.extend(
+                element.raw_values if set_by_server
+                else [element.options[i] for i in element.default])
+        elif kind == "selectbox":
+            if set_by_server:
+                state.string_value = element.raw_value
+            elif element.HasField("default") and element.default < len(element.options):
+                state.string_value = element.options[element.default]
+            else:
+                return
+        else:
+            return
+        self.states[wid] = state
 
 
 # -- one visitor -----------------------------------------------------------------------------

@@ -387,17 +387,23 @@ class Team:
         return parts
 
 
-def _check_free(port: int, name: str) -> None:
+def _check_free(port: int, name: str, wait: float = 10.0) -> None:
     """Refuse to start ``name`` on a port something else listens on (its checks would
-    be answered by the other server)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
+    be answered by the other server); a port just released is waited for."""
+    deadline = time.monotonic() + wait
+    while True:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+                return
+            except OSError:
+                pass
+        if time.monotonic() > deadline:
             raise TeamError(f"{name}: port {port} on 127.0.0.1 is taken by another program; "
                             "choose others with ATLAS_TEAM_PORT, ATLAS_TEAM_APP_PORTS, "
-                            "ATLAS_TEAM_PG_PORT") from None
+                            "ATLAS_TEAM_PG_PORT")
+        time.sleep(0.25)
 
 
 def _signal_group(pid: int, sig: int) -> None:
