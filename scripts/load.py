@@ -92,6 +92,7 @@ class Session:
         self.states: dict[str, WidgetState] = {}  # id -> the value every rerun sends
         self.query_string = ""
         self.page_hash = ""
+        self.session_id = ""
 
     def _get(self, path: str) -> None:
         request = urllib.request.Request(self.base + path)
@@ -169,6 +170,7 @@ class Session:
                 return
             if kind == "new_session":
                 self.page_hash = self.page_hash or fwd.new_session.page_script_hash
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
             elif kind == "page_info_changed":
                 self.query_string = fwd.page_info_changed.query_string
             elif kind == "delta":

@@ -70,6 +70,8 @@ class Team:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("ATLAS_DATA_DIR")
                                                         or ROOT / "data"))
 
+    _children: dict = field(default_factory=dict, repr=False)
+
     # -- places --------------------------------------------------------------------------
 
     @property
@@ -251,6 +253,7 @@ class Team:
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)
         self._write_pid(f"app-{i + 1}", proc.pid)
+        self._children[f"app-{i + 1}"] = proc
         return proc.pid
 
     def kill_replica(self, i: int, sig: int = signal.SIGKILL) -> None:
@@ -319,6 +322,9 @@ class Team:
         pid = self.pid(name)
         if not pid:
             return False
+        child = self._children.get(name)
+        if child is not None and child.pid == pid:  # started here: ask the OS directly
+            return child.poll() is None             # (argv is not in /proc at once)
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
