@@ -421,5 +421,13 @@ def _main(argv: list[str] | None = None) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except LoadError as exc:
+        print(f"load: {exc}", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(_main())
+    sys.exit(main())

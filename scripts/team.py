@@ -261,7 +261,7 @@ class Team:
         pid = self.pid(f"app-{i + 1}")
         if pid and self.alive(f"app-{i + 1}"):
             _signal_group(pid, sig)
-            _wait_gone(pid, 15)
+            _wait_gone(pid, 15, self._children.get(f"app-{i + 1}"))
 
     # -- nginx ---------------------------------------------------------------------------
 
@@ -375,10 +375,11 @@ class Team:
             name = f"app-{i + 1}"
             pid = self.pid(name)
             if pid and self.alive(name):
+                child = self._children.get(name)
                 _signal_group(pid, signal.SIGTERM)
-                if not _wait_gone(pid, 15):
+                if not _wait_gone(pid, 15, child):
                     _signal_group(pid, signal.SIGKILL)
-                    _wait_gone(pid, 5)
+                    _wait_gone(pid, 5, child)
                 stopped.append(name)
             (self.run / f"{name}.pid").unlink(missing_ok=True)
         if self.pg_running():
@@ -422,7 +423,15 @@ def _signal_group(pid: int, sig: int) -> None:
             pass
 
 
-def _wait_gone(pid: int, timeout: float) -> bool:
+def _wait_gone(pid: int, timeout: float, child: subprocess.Popen | None = None) -> bool:
+    """True once ``pid`` has exited (reaped when it is our child ``child``: a killed
+    multi-threaded process shows as a zombie before its last thread is gone)."""
+    if child is not None and child.pid == pid:
+        try:
+            child.wait(timeout)
+            return True
+        except subprocess.TimeoutExpired:
+            return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
