@@ -70,7 +70,12 @@ class Team:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("ATLAS_DATA_DIR")
                                                         or ROOT / "data"))
 
-    _children: dict = field(default_factory=dict, repr=False)
+    #: The replicas this object started, by name: their exit is asked of the OS directly.
+    _children: dict = field(default_factory=dict, repr=False, init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.app_ports) != 2:
+            raise TeamError("the topology has two replicas: ATLAS_TEAM_APP_PORTS=port1,port2")
 
     # -- places --------------------------------------------------------------------------
 
