@@ -79,7 +79,7 @@ LAYERS = {
     "analysis": {"query", "summaries", "exposure", "network", "scenarios", "quality"},
     "render": {"popups", "charts", "chart_kinds", "exports", "offline_html", "maps"},
     "briefing_steps": {"briefing_steps"},
-    "app": {"cli"},
+    "app": {"cli", "readiness"},
 }
 RANK = {m: i for i, (_, mods) in enumerate(LAYERS.items()) for m in mods}
 
