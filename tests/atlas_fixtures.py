@@ -152,3 +152,26 @@ def write_dataset(directory: Path, projects=None, corridors=None, risks=None, cl
     shutil.copytree(DATA / "boundaries", directory / "boundaries", dirs_exist_ok=True)
     shutil.copy(DATA / "transit.yaml", directory / "transit.yaml")
     return directory
+
+
+def run_async(coroutine):
+    """``asyncio.run(coroutine)`` in a thread of its own. In a whole-suite run the browser
+    tests' Playwright (sync API) keeps an event loop running in the main thread until the
+    session ends, and asyncio.run refuses to start inside a running loop."""
+    import asyncio
+    import threading
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="run-async")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -12,6 +12,7 @@ import urllib.request
 
 import load
 import pytest
+from atlas_fixtures import run_async
 
 from ca_atlas.store import Store
 
@@ -112,7 +113,7 @@ def test_a_killed_replica_leaves_the_other_serving(team):
             await asyncio.gather(*[s.close() for s, _ in sessions])
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:  # the next test has both replicas again
         team.start_replica(0)
         team.wait_ready(team.app_url(0), time.monotonic() + 90, "app-1")
@@ -171,7 +172,7 @@ def test_postgres_stopped_and_restarted(team, monkeypatch):
         finally:
             await asyncio.gather(*[s.close() for s in sessions])
 
-    asyncio.run(scenario())
+    run_async(scenario())
     # nothing committed was lost
     store = _store(team, monkeypatch)
     try:

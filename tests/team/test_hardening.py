@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import load
 import pytest
 import websockets
+from atlas_fixtures import run_async
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -48,7 +49,7 @@ def test_uploads_need_the_xsrf_token_and_stay_under_the_limit(team):
         finally:
             await session.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def _uploads(team, session: load.Session) -> None:
@@ -76,7 +77,7 @@ def test_a_websocket_from_another_site_is_refused(team):
 
     # Streamlit closes it before accepting (policy violation): HTTP 403 to the handshake
     with pytest.raises(websockets.InvalidStatus) as refused:
-        asyncio.run(attempt())
+        run_async(attempt())
     assert refused.value.response.status_code == 403
 
 

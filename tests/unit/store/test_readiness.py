@@ -7,6 +7,7 @@ import socket
 import time
 
 import pytest
+from atlas_fixtures import run_async
 
 from ca_atlas import readiness
 from ca_atlas.store import Store
@@ -92,7 +93,7 @@ async def _call(middleware, path, method="GET", kind="http"):
 
 def test_the_middleware_answers_ready(store_url):
     Store.open(store_url).close()
-    status, headers, body = asyncio.run(_call(readiness.Readiness(_app, store_url),
+    status, headers, body = run_async(_call(readiness.Readiness(_app, store_url),
                                               "/_atlas/ready"))
     assert (status, body) == (200, b"ok\n")
     assert headers["cache-control"] == "no-store"
@@ -103,7 +104,7 @@ def test_the_middleware_answers_503_on_a_hung_database(silent_server, monkeypatc
     monkeypatch.setenv("ATLAS_READY_TIMEOUT_S", "0.5")
     url = f"postgresql://atlas:{PASSWORD}@127.0.0.1:{silent_server}/atlas"
     started = time.monotonic()
-    status, _, body = asyncio.run(_call(readiness.Readiness(_app, url), "/base/_atlas/ready"))
+    status, _, body = run_async(_call(readiness.Readiness(_app, url), "/base/_atlas/ready"))
     assert time.monotonic() - started < 3
     assert status == 503
     assert body == b"store unavailable: the store did not answer within 0.5 s\n"
@@ -112,16 +113,16 @@ def test_the_middleware_answers_503_on_a_hung_database(silent_server, monkeypatc
 def test_the_middleware_answers_head_and_refuses_other_methods(tmp_path):
     url = f"sqlite:///{tmp_path / 'atlas.sqlite3'}"
     middleware = readiness.Readiness(_app, url)
-    assert asyncio.run(_call(middleware, "/_atlas/ready", "HEAD"))[::2] == (200, b"")
-    status, headers, _ = asyncio.run(_call(middleware, "/_atlas/ready", "POST"))
+    assert run_async(_call(middleware, "/_atlas/ready", "HEAD"))[::2] == (200, b"")
+    status, headers, _ = run_async(_call(middleware, "/_atlas/ready", "POST"))
     assert (status, headers["allow"]) == (405, "GET, HEAD")
 
 
 def test_other_paths_and_websockets_reach_the_app(tmp_path):
     middleware = readiness.Readiness(_app, f"sqlite:///{tmp_path / 'atlas.sqlite3'}")
-    assert asyncio.run(_call(middleware, "/_stcore/health"))[2] == b"the app"
-    assert asyncio.run(_call(middleware, "/_atlas/ready", kind="websocket"))[2] == b"the app"
-    assert asyncio.run(_call(middleware, "/_atlas/ready/x"))[2] == b"the app"
+    assert run_async(_call(middleware, "/_stcore/health"))[2] == b"the app"
+    assert run_async(_call(middleware, "/_atlas/ready", kind="websocket"))[2] == b"the app"
+    assert run_async(_call(middleware, "/_atlas/ready/x"))[2] == b"the app"
 
 
 def test_answers_are_reused_for_a_second(monkeypatch, tmp_path):
@@ -132,7 +133,7 @@ def test_answers_are_reused_for_a_second(monkeypatch, tmp_path):
     async def many():
         return await asyncio.gather(*[_call(middleware, "/_atlas/ready") for _ in range(20)])
 
-    assert {r[0] for r in asyncio.run(many())} == {200}
+    assert {r[0] for r in run_async(many())} == {200}
     assert len(calls) == 1
 
 
