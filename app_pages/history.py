@@ -70,8 +70,13 @@ if revertible:
             st.rerun()
 
 st.markdown("#### Changes for review")
-st.caption("The changes since the date above as a patch of the dataset files: apply it to "
-           "data/ in the repository, review it as a diff, and commit it as the next release.")
-st.download_button("Download the patch", data=store.patch_since(since_at),
-                   file_name=f"atlas-changes-since-{since:%Y-%m-%d}.patch",
+# A loaded release is already a reviewed set of files: the patch starts after the last one.
+loads = [c.at for c in everything if c.action == "load"]
+patch_from = max([since_at, *(t + dt.timedelta(microseconds=1) for t in loads[-1:])])
+st.caption(f"The changes made in the store since {patch_from:%Y-%m-%d %H:%M} UTC (the date "
+           "above, or the last release loaded if that is later) as a patch of the dataset "
+           "files: apply it to data/ in the repository, review it as a diff, and commit it as "
+           "the next release.")
+st.download_button("Download the patch", data=lambda: store.patch_since(patch_from),
+                   file_name=f"atlas-changes-since-{patch_from:%Y-%m-%d}.patch",
                    mime="text/x-diff", key="patch-download")
