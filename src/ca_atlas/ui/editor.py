@@ -123,6 +123,9 @@ def submit(curation: Curation, atlas: Atlas, form: str, kind: str, values: dict[
     except Invalid as exc:
         st.session_state[_problems_key(form)] = editing.problems_by_field(exc.problems)
         return None
+    except StoreError as exc:  # out of reach, retired meanwhile...: nothing was saved
+        st.session_state[_problems_key(form)] = {"": [str(exc)]}
+        return None
     st.session_state.pop(_problems_key(form), None)
     forget_opened(kind, saved.id)
     return saved

@@ -58,3 +58,19 @@ def test_loading_a_release_needs_an_admin(loaded, mini):
     with pytest.raises(NotAllowed, match="load releases"):
         Curation(loaded, EDITOR).load(mini, "new release")
     Curation(loaded, ADMIN).load(mini, "new release")
+
+
+def test_a_database_out_of_reach_is_said_plainly_and_nothing_is_saved(loaded, monkeypatch):
+    import sqlalchemy as sa
+
+    from ca_atlas.store.errors import StoreError
+
+    record = _first_project(loaded)
+
+    def down(*args, **kwargs):
+        raise sa.exc.OperationalError("connect", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(loaded, "save", down)
+    with pytest.raises(StoreError, match="cannot be reached, so nothing was saved"):
+        Curation(loaded, EDITOR).save("project", dict(record.document, confidence="low"),
+                                      record.version, "a second source")
