@@ -3,8 +3,6 @@
 import streamlit as st
 
 from ca_atlas import editing, model, safe
-from ca_atlas.access import NotAllowed
-from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page, record_form
 from ca_atlas.ui import state as app_state
 
@@ -44,15 +42,9 @@ if record is not None:
     if record.retired:
         st.warning(f"Retired: {safe.markdown(record.retired_reason or '')}. It is not on the "
                    "map or in any figure until it is restored.", icon=":material/inventory_2:")
-        why = st.text_input("Why restore it", key=f"restore-why-{record.id}", max_chars=500)
-        if st.button("Restore", key=f"restore-{record.id}", disabled=not why.strip()):
-            try:
-                curation.restore(kind, record.id, record.version, why)
-            except (StoreError, NotAllowed) as exc:
-                st.error(safe.markdown(str(exc)[:500]))
-            else:
-                editor.flash(f"Restored {record.id}.")
-                st.rerun()
+        editor.record_action(f"restore-{record.id}", "Why restore it", "Restore",
+                             lambda why: curation.restore(kind, record.id, record.version, why),
+                             f"Restored {record.id}.", record=(kind, record.id))
         st.stop()
 
 form = f"edit-{kind}-{record.id if record else 'new'}-v{record.version if record else 0}"
@@ -78,12 +70,7 @@ if record is not None:
     with st.expander("Retire this record"):
         st.caption("A retired record leaves the map and every figure; it stays in the store "
                    "and its history, and can be restored.")
-        reason = st.text_input("Why retire it", key=f"retire-why-{record.id}", max_chars=500)
-        if st.button("Retire", key=f"retire-{record.id}", disabled=not reason.strip()):
-            try:
-                curation.retire(kind, record.id, record.version, reason)
-            except (StoreError, NotAllowed) as exc:
-                st.error(safe.markdown(str(exc)[:500]))
-            else:
-                editor.flash(f"Retired {record.id}; it can be restored here.")
-                st.rerun()
+        editor.record_action(f"retire-{record.id}", "Why retire it", "Retire",
+                             lambda why: curation.retire(kind, record.id, record.version, why),
+                             f"Retired {record.id}; it can be restored here.",
+                             record=(kind, record.id))

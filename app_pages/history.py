@@ -6,10 +6,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ca_atlas import model, safe
-from ca_atlas.access import NotAllowed
+from ca_atlas import model
 from ca_atlas.store import history
-from ca_atlas.store.errors import StoreError
 from ca_atlas.ui import editor, page
 
 ctx = page.start("history", sidebar_filters=False)
@@ -59,15 +57,9 @@ if revertible:
             [{"field": f, "before": editor.cell(before.get(f)), "after": editor.cell(after.get(f))}
              for f in fields if f != "retired"], columns=["field", "before", "after"]),
             hide_index=True, width="stretch")
-    why = st.text_input("Why revert it", key=f"revert-why-{seq}", max_chars=editor.MAX_WHY)
-    if st.button("Revert this change", key=f"revert-{seq}", disabled=not why.strip()):
-        try:
-            curation.revert(seq, why)
-        except (StoreError, NotAllowed) as exc:
-            st.error(safe.markdown(str(exc)[:600]))
-        else:
-            editor.flash(f"Reverted change #{seq}; the revert is itself in the history.")
-            st.rerun()
+    editor.record_action(f"revert-{seq}", "Why revert it", "Revert this change",
+                         lambda why: curation.revert(seq, why),
+                         f"Reverted change #{seq}; the revert is itself in the history.")
 
 st.markdown("#### Changes for review")
 # A loaded release is already a reviewed set of files: the patch starts after the last one.

@@ -101,7 +101,7 @@ def test_the_history_page_lists_who_and_why_and_reverts(store_dir):
     newest = table.iloc[0]
     assert (newest["who"], newest["why"], newest["fields"]) == (
         "Bakyt Osmonov", "second source disagrees", "confidence")
-    at.text_input(key=f"revert-why-{int(newest['#'])}").set_value("the first source is right").run()
+    at.text_input(key=f"revert-{int(newest['#'])}-why").set_value("the first source is right").run()
     at.button(key=f"revert-{int(newest['#'])}").click().run()
     assert not at.exception
     assert store.get("project", PROJECT).document["confidence"] != "low"
@@ -128,3 +128,24 @@ def test_without_edit_rights_the_page_only_says_so(store_dir, monkeypatch):
     assert not at.exception
     assert any("needs an [auth] section" in e.value for e in at.error)
     assert not [b for b in at.button if b.label in ("Save", "Add")]
+
+
+def test_retire_needs_a_reason_and_restore_brings_the_record_back(store_dir):
+    at = edit_page({"kind": "risk_note", "record": "lake-sarez-outburst-risk"})
+    key = "retire-lake-sarez-outburst-risk"
+    assert at.button(key=key).disabled  # no reason yet
+    at.text_input(key=f"{key}-why").set_value("merged into another note").run()
+    at.button(key=key).click().run()
+    assert not at.exception
+    store = Store.open()
+    assert store.get("risk_note", "lake-sarez-outburst-risk").retired
+    assert any("can be restored here" in s.value for s in at.success)
+    assert any(w.value.startswith("Retired: merged") for w in at.warning)  # the banner
+
+    restore = "restore-lake-sarez-outburst-risk"
+    at.text_input(key=f"{restore}-why").set_value("kept apart after all").run()
+    at.button(key=restore).click().run()
+    assert not at.exception
+    assert not store.get("risk_note", "lake-sarez-outburst-risk").retired
+    assert [c.action for c in store.history("lake-sarez-outburst-risk")][-2:] == [
+        "retire", "restore"]

@@ -5,6 +5,7 @@ record is, what is wrong with it, whether the version is current) are the core's
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -39,6 +40,24 @@ def curation_page(person: Person, title: str, action: str | None = None) -> Cura
                    else f". You are signed in as a {person.role}."))
         st.stop()
     return Curation(app_state.store(), person)
+
+
+def record_action(key: str, prompt: str, button: str, act, done: str,
+                  record: tuple[str, str] | None = None) -> None:
+    """A reason box and a button that runs ``act(reason)`` (retire, restore, revert): its
+    refusal shown in place, its success as the next run's message. ``record`` (kind, id):
+    the record it changes, whose opened version the Edit page then lets go."""
+    reason = st.text_input(prompt, key=f"{key}-why", max_chars=MAX_WHY)
+    if st.button(button, key=key, disabled=not reason.strip()):
+        try:
+            act(reason)
+        except (StoreError, NotAllowed) as exc:
+            st.error(safe.markdown(str(exc)[:500]))
+        else:
+            if record is not None:
+                forget_opened(*record)
+            flash(done)
+            st.rerun()
 
 
 def flash(message: str) -> None:
@@ -135,8 +154,6 @@ def cell(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, (list, dict)):
-        import json
-
         return json.dumps(value, ensure_ascii=False)[:400]
     return str(value)[:400]
 
