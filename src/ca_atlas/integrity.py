@@ -59,19 +59,28 @@ def check_references(projects, corridors, risks, claims, ids: dict[str, set[str]
                                         f"no project, corridor or risk note has the id {quote(ref)}"))
 
 
+def km_outside(shape: Any, lat: float, lon: float) -> float:
+    """How far (km) the point lies outside ``shape``; 0 when the shape covers it."""
+    point = Point(lon, lat)
+    if shape.covers(point):
+        return 0.0
+    on_border = nearest_points(shape, point)[0]
+    return geo.km(lat, lon, on_border.y, on_border.x)
+
+
+def outside_message(lat: float, lon: float, country: str, km: float) -> str:
+    return f"point ({lat}, {lon}) lies {km:.0f} km outside {model.country_name(country)}"
+
+
 def check_in_country(projects: list[dict], boundaries: gpd.GeoDataFrame,
-                      problems: list[Problem]) -> None:
+                     problems: list[Problem]) -> None:
     shapes = geodata.country_shapes(boundaries)
     for p in projects:
         if p["lat"] is None or p["country"] not in shapes.index:
             continue
-        point = Point(p["lon"], p["lat"])
-        shape = shapes[p["country"]]
-        if shape.covers(point):
+        km = km_outside(shapes[p["country"]], p["lat"], p["lon"])
+        if not km:
             continue
-        on_border = nearest_points(shape, point)[0]
-        km = geo.km(p["lat"], p["lon"], on_border.y, on_border.x)
-        message = (f"point ({p['lat']}, {p['lon']}) lies {km:.0f} km outside "
-                   f"{model.country_name(p['country'])}")
         level = "error" if km > COUNTRY_TOLERANCE_KM else "warning"
-        problems.append(Problem(FILES["projects"], p["_row"], p["id"], "lat", message, level))
+        problems.append(Problem(FILES["projects"], p["_row"], p["id"], "lat",
+                                outside_message(p["lat"], p["lon"], p["country"], km), level))

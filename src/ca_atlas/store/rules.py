@@ -11,34 +11,28 @@ import csv
 import functools
 import hashlib
 import io
-import json
 from typing import Any
 
-from .. import files, geo
+from .. import boundaries as geodata
+from .. import files, integrity
 from ..model import Problem, quote
 
-#: How far (km) a point may lie outside its stated country: the loader's tolerance.
-COUNTRY_TOLERANCE_KM = 30.0
-BOUNDARIES = "boundaries/countries.geojson"
+BOUNDARIES = geodata.COUNTRIES
 FX = "fx_rates.csv"
 CLAIMS = "claims.yaml"
 
 
 @functools.lru_cache(maxsize=4)
-def _shapes(digest: str, raw: bytes) -> dict[str, Any]:
-    from shapely.geometry import shape
-    from shapely.ops import unary_union
-
-    parts: dict[str, list] = {}
-    for feature in json.loads(raw).get("features", []):
-        code = (feature.get("properties") or {}).get("iso_a3")
-        if code and feature.get("geometry"):
-            parts.setdefault(code, []).append(shape(feature["geometry"]))
-    return {code: unary_union(shapes) for code, shapes in parts.items()}
+def _shapes(digest: str, raw: bytes) -> Any:
+    """The countries' shapes from a boundaries file's bytes, read by the loader's own reader
+    (built once per file: a save stays cheap)."""
+    frame = geodata.read({BOUNDARIES: raw}, BOUNDARIES, [])
+    return geodata.country_shapes(frame) if frame is not None else None
 
 
 def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) -> str | None:
-    """Why the point lies outside its country (more than the tolerance), or None."""
+    """Why the point lies outside its country by more than the loader's tolerance, or
+    None: the loader's own check (ca_atlas.integrity)."""
     raw = stored.get(BOUNDARIES)
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon))
     if raw is None or not numbers or not isinstance(country, str):
@@ -46,19 +40,12 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails too; reported elsewhere
         return None
     shapes = _shapes(hashlib.sha256(raw).hexdigest(), raw)
-    if country not in shapes:
+    if shapes is None or country not in shapes.index:
         return None
-    from shapely.geometry import Point
-    from shapely.ops import nearest_points
-
-    area, point = shapes[country], Point(lon, lat)
-    if area.covers(point):
+    km = integrity.km_outside(shapes[country], lat, lon)
+    if km <= integrity.COUNTRY_TOLERANCE_KM:
         return None
-    edge = nearest_points(area, point)[0]
-    km = geo.km(lat, lon, edge.y, edge.x)
-    if km <= COUNTRY_TOLERANCE_KM:
-        return None
-    return f"point ({lat}, {lon}) lies {km:,.0f} km outside {country}"
+    return integrity.outside_message(lat, lon, country, km)
 
 
 def currencies(stored: dict[str, bytes]) -> set[str] | None:

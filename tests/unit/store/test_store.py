@@ -145,7 +145,7 @@ def test_changes_since_export_as_a_patch_of_the_files(loaded):
 def test_a_save_is_checked_against_the_country_and_the_rates_like_the_loader(loaded):
     read = loaded.get("project", A)
     almaty = _with(read.document, lat=43.24, lon=76.89)  # in Kazakhstan, the record says UZB
-    with pytest.raises(Invalid, match="outside UZB"):
+    with pytest.raises(Invalid, match="outside Uzbekistan"):
         loaded.save("project", almaty, read.version, "ann", "moved")
     euros = _with(read.document, amount={**read.document["amount"], "currency": "EUR"})
     with pytest.raises(Invalid, match="EUR' has no rates"):
