@@ -25,7 +25,9 @@ docker-compose.yml uses too.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -365,6 +367,28 @@ class Team:
         wait_for(f"{url}/_stcore/health", deadline, name, log,
                  alive=(lambda: self.alive(name)) if name.startswith("app") else None)
         wait_for(f"{url}/_atlas/ready", deadline, name, log)
+
+    def wait_routed(self, i: int, deadline: float) -> None:
+        """Until the proxy sends requests to replica ``i`` again. nginx marks a replica
+        that refused a connection as failed for ``fail_timeout`` (10 s) and keeps routing
+        its visitors to the other one, even once it answers directly: a session opened in
+        that window lives on the other replica, and its later requests hash back to this
+        one. Requests without a routing cookie spread over both; one answered by replica
+        ``i`` shows it is back."""
+        log = self.logs / "nginx-access.log"
+        upstream = re.compile(rf"\" 200 \d+ upstream=(?:[0-9.:]+, )*127\.0\.0\.1:"
+                              rf"{self.app_ports[i]} route=")
+        while True:
+            start = log.stat().st_size if log.exists() else 0
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{self.proxy_url}/_stcore/health", timeout=5).close()
+            with open(log, encoding="utf-8", errors="replace") as f:
+                f.seek(start)
+                if upstream.search(f.read()):
+                    return
+            if time.monotonic() > deadline:
+                raise TeamError(f"the proxy did not route to app-{i + 1} again in time")
+            time.sleep(0.2)
 
     def down(self) -> list[str]:
         """Stop what :meth:`up` started, proxy first; returns what was stopped."""

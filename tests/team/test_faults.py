@@ -117,6 +117,7 @@ def test_a_killed_replica_leaves_the_other_serving(team):
     finally:  # the next test has both replicas again
         team.start_replica(0)
         team.wait_ready(team.app_url(0), time.monotonic() + 90, "app-1")
+        team.wait_routed(0, time.monotonic() + 60)
 
 
 def test_postgres_stopped_and_restarted(team, monkeypatch):
