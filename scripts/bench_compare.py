@@ -140,6 +140,8 @@ class App:
             box.locator("[data-tag]").first.get_by_role("button").first.click()
             return
         box.locator("input").first.click()
+        # the list is virtualised: an option far down is not in the page until typed
+        page.keyboard.type(label)
         page.get_by_role("option", name=label, exact=True).click()
         page.keyboard.press("Escape")
 
