@@ -16,7 +16,9 @@ reused while its source is unchanged), in one run and one Chromium:
   change and going back to a view last shown six changes earlier, bytes on pan and zoom,
   server memory per extra browser session.
 
-Every figure of ours is printed beside the baseline's with the ratio atlas / baseline.
+At the shipped size the baseline also runs on 1,000 generated points: the issue's
+yardstick for the shipped filter change. Every figure of ours is printed beside the
+baseline's with the ratio atlas / baseline.
 Not part of ``make test``: timings belong here, tests check behaviour.
 """
 
@@ -97,26 +99,37 @@ def view_counts(atlas) -> tuple[dict, list[tuple[str, str]]]:
     return counts, [(k, model.SECTORS[k]) for k in top]
 
 
-def browser_bench(data_dir: Path, atlas, label: str) -> dict:
+#: The issue's yardstick at the shipped size: the baseline on this many generated points.
+YARDSTICK_POINTS = 1_000
+
+
+def browser_bench(data_dir: Path, atlas, label: str, yardstick: Path | None = None) -> dict:
+    """Both apps on ``data_dir``; with ``yardstick``, the baseline on that dataset too
+    (``baseline_yardstick``)."""
     from playwright.sync_api import sync_playwright
 
     counts, sectors = view_counts(atlas)
     if len(sectors) < 3:
         raise SystemExit(f"{label}: fewer than three sectors to filter by")
     timeout = 120 + len(atlas.projects) / 100  # the server loads the dataset at start
+    runs = [("atlas", "atlas", data_dir, counts, sectors),
+            ("baseline", "baseline", data_dir, counts, sectors)]
+    if yardstick is not None:
+        counts_y, sectors_y = view_counts(catalog.load(yardstick))
+        runs.append(("baseline_yardstick", "baseline", yardstick, counts_y, sectors_y))
     results = {}
     with sync_playwright() as p:
         browser = ab.launch(p)
         try:
-            for name in ("atlas", "baseline"):
-                log = BENCH_DIR / f"server-{label}-{name}.log"
+            for key, name, directory, n, top in runs:
+                log = BENCH_DIR / f"server-{label}-{key}.log"
                 if name == "atlas":
-                    serve = ab.streamlit_server(data_dir, log, startup_timeout=timeout)
+                    serve = ab.streamlit_server(directory, log, startup_timeout=timeout)
                 else:
-                    serve = bench_compare.baseline_server(data_dir, log, timeout)
+                    serve = bench_compare.baseline_server(directory, log, timeout)
                 with serve as server:
-                    results[name] = bench_compare.measure(bench_compare.App(name), server,
-                                                          browser, counts, sectors)
+                    results[key] = bench_compare.measure(bench_compare.App(name), server,
+                                                         browser, n, top)
         finally:
             browser.close()
     return results
@@ -258,12 +271,19 @@ def report(results: dict[str, dict]) -> str:
             a, b = ours.get(key), base.get(key)
             share = "n/a" if not b or a is None else f"{a / b:.2f}"
             rows.append((size, name, fmt_unit(a, unit), fmt_unit(b, unit), share))
+        yard = r.get("baseline_yardstick")
+        if yard:
+            a, b = ours.get("filter_median_s"), yard.get("filter_median_s")
+            share = "n/a" if not b or a is None else f"{a / b:.2f}"
+            rows.append((size, f"filter change vs the baseline at {YARDSTICK_POINTS:,} points",
+                         fmt_unit(a, "s"), fmt_unit(b, "s"), share))
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True))
               for row in rows]
-    lines.append("filter change: one rerun (all -> a sector or back); medians of 7 changes")
+    lines.append("filter change: one rerun (all -> a sector or back), timed from the click that "
+                 "changes the filter until the map shows the new count; medians of 7 changes")
     return "\n".join(lines)
 
 
@@ -298,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
         results[label] = core
         if not args.no_browser:
             print(f"[{time.perf_counter() - started:5.0f} s] {label}: Chromium", flush=True)
-            results[label].update(browser_bench(directory, atlas, label))
+            yardstick = (synthetic_dataset(YARDSTICK_POINTS, args.data)
+                         if label == "shipped" else None)
+            results[label].update(browser_bench(directory, atlas, label, yardstick))
         del atlas
     scenario = None
     if not args.no_scenarios:
@@ -310,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     if scenario:
         print(scenario_report(scenario))
         results["scenario"] = scenario
-    problems = [p for r in results.values() for app in ("atlas", "baseline")
+    problems = [p for r in results.values() for app in ("atlas", "baseline", "baseline_yardstick")
                 for p in (r.get(app) or {}).get("problems", [])]
     for problem in problems:
         print(problem, file=sys.stderr)
