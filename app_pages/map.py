@@ -31,8 +31,10 @@ with map_col:
     # The base (basemap, tiles, controls) is the same for every filter: the component keeps
     # its map and only the view's layers are replaced (no remount, no redraw of the base).
     # Corridors and risk notes are part of it too; a view sends which of them it shows.
+    # Its big layers are files the browser fetches once (by content hash), so a view not
+    # shown before sends the view's layers and not the base again.
     base = maps.base_map(atlas, theme=ctx.theme, height=height, basemap=view_state.basemap,
-                         reference=True)
+                         reference=True, layers_from=state.layer_files_path())
     out = st_folium(base, key="atlas-map", height=height, use_container_width=True,
                     returned_objects=["last_active_drawing"],
                     feature_group_to_add=maps.view_layers(atlas, view, view_state,

@@ -8,7 +8,9 @@ through the team's proxy:
   the map and chart iframes are the atlas's own origin and keep working;
 - Streamlit's ``/_stcore/metrics`` (sessions, memory, cache sizes) answers 404: it is for
   the operator, not for visitors;
-- responses are not sniffed and send no referrer to other sites.
+- responses are not sniffed and send no referrer to other sites;
+- ``/_atlas/layer/<sha256>.json`` answers the map layers this process built
+  (:mod:`ca_atlas.served_files`): :class:`LayerFiles`.
 
 The request's path is compared with fixed strings; nothing from it is used otherwise.
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from . import served_files
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -68,3 +72,36 @@ class SecurityHeaders:
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode()), *self._headers]})
         await send({"type": "http.response.body", "body": body})
+
+
+class LayerFiles:
+    """ASGI middleware: answer ``GET``/``HEAD`` ``.../_atlas/layer/<sha256>.json`` with
+    the layer file of that name, if this process built it (404 otherwise); pass every
+    other request to the app. The name must be 64 lower-case hex digits: nothing else in
+    the path is used, and nothing reaches the filesystem."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        marker = path.rfind(served_files.PATH)
+        if marker < 0:
+            await self.app(scope, receive, send)
+            return
+        body = served_files.payload(path[marker + len(served_files.PATH):])
+        method = scope.get("method", "GET")
+        if body is None or method not in ("GET", "HEAD"):
+            status, body = (404, b"Not found\n") if body is None else (405, b"")
+            headers = [(b"content-type", b"text/plain; charset=utf-8"),
+                       (b"cache-control", b"no-store")]
+        else:
+            status = 200
+            # the name is the content's hash: the file never changes
+            headers = [(b"content-type", b"application/json"),
+                       (b"cache-control", b"public, max-age=31536000, immutable")]
+        headers += [(b"content-length", str(len(body)).encode()),
+                    *[(k.lower().encode("latin-1"), v.encode("latin-1"))
+                      for k, v in HEADERS.items()]]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})

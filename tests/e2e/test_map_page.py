@@ -215,3 +215,43 @@ def test_switching_pages_keeps_the_view(guarded, app_url, atlas):
     assert "layers=" not in page.url, f"the layers changed on the way: {page.url}"
     assert_map_matches(state, exp)
     guarded.assert_clean()
+
+
+def test_the_base_s_big_layers_come_once_as_files_the_browser_keeps(guarded, app_url, atlas):
+    """Boundaries, corridors and risk notes are fetched by content hash, once: a filter
+    change brings the view's layers and no layer file again."""
+    page = guarded.page
+    fetched = []
+    page.on("response", lambda r: "/_atlas/layer/" in r.url
+            and fetched.append((r.url.rsplit("/", 1)[1], r.status, r.headers)))
+    exp = expected(atlas, {})
+    assert_map_matches(open_map(page, app_url, {}, exp), exp)
+    assert len(fetched) >= 3, fetched
+    for name, status, headers in fetched:
+        assert re.fullmatch(r"[0-9a-f]{64}\.json", name) and status == 200
+        assert "immutable" in headers["cache-control"]
+    first = len(fetched)
+    params = {"sector": "power"}
+    exp = expected(atlas, params)
+    page.goto(ab.page_url(app_url, "/", params))  # a new view, then back: no file again
+    ab.wait_ready(page)
+    assert_map_matches(ab.wait_map(page, lambda s: s.dom_project_count == len(exp.placed_ids)),
+                       exp)
+    reloaded = [f for f in fetched[first:] if f[1] == 200]
+    assert all(f[0] in {g[0] for g in fetched[:first]} for f in reloaded)
+    guarded.assert_clean()
+
+
+def test_a_layer_file_that_cannot_be_had_is_said_on_the_map(guarded, app_url, atlas):
+    """A replica that restarted has none of the files an open page asks for: the map
+    says so instead of lacking its corridors without a word."""
+    page = guarded.page
+    page.route("**/_atlas/layer/**", lambda route: route.fulfill(
+        status=404, content_type="text/plain", body="Not found\n"))
+    page.goto(ab.page_url(app_url, "/", {}))
+    ab.wait_ready(page)
+    frame = ab.map_frame(page)
+    alert = frame.get_by_role("alert")
+    alert.wait_for(timeout=30_000)
+    assert "could not be loaded" in alert.inner_text()
+    assert ab.probe(frame).raw["corridorPaths"] == 0

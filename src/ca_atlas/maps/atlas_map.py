@@ -18,8 +18,8 @@ from branca.element import Element
 from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
-from . import grid, reuse
-from .base import BOUNDS, CENTER, ZOOM, basemap_layers, tile_layers
+from . import grid, layer_files, reuse
+from .base import BOUNDS, CENTER, ZOOM, RegionMap, basemap_layers, tile_layers
 from .controls import AccessibleMap, FitToFrame, FitView, Legend, LegendFill, MetricScale, legend_html
 from .layers import (
     RING_PANE,
@@ -35,14 +35,17 @@ from .reference import ShowOnly, add_reference_layers, shown
 
 def base_map(atlas: Atlas, *, theme: Theme = NORMAL, height: int = 640,
              basemap: str = "none", center: tuple[float, float] | None = None,
-             zoom: float | None = None, reference: bool = False) -> folium.Map:
+             zoom: float | None = None, reference: bool = False,
+             layers_from: str | None = None) -> folium.Map:
     """What stays while the filters change: the offline basemap, the tile layers (``basemap``
     names the one shown), scale, full screen, keyboard names and the legend's box.
 
     With ``reference``, also every corridor and risk note, which the view's layers then
-    narrow by ids (:mod:`.reference`): pass the same to :func:`view_layers`.
+    narrow by ids (:mod:`.reference`): pass the same to :func:`view_layers`. With
+    ``layers_from`` (the served app's path to :data:`.layer_files.PATH`), the big layers
+    are fetched from there instead of carried in the map's script (:mod:`.layer_files`).
     """
-    m = folium.Map(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
+    m = RegionMap(location=center or CENTER, zoom_start=zoom or ZOOM, tiles=None,
                    control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
                    zoom_snap=0.25, zoom_delta=0.5)
     m.add_child(AccessibleMap())  # first: the layers' scripts call it
@@ -61,6 +64,8 @@ def base_map(atlas: Atlas, *, theme: Theme = NORMAL, height: int = 640,
                               title_cancel="Exit full screen").add_to(m)
     m.add_child(Legend("", font_px=theme.legend_font_px, open=False))
     m.get_root().header.add_child(Element('<meta name="referrer" content="no-referrer">'))
+    if layers_from is not None:
+        layer_files.serve_layers(m, layers_from)
     return reuse.stable_ids(m, "base")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .. import assets, catalog, changes, snapshot, view
+from .. import assets, catalog, changes, served_files, snapshot, view
 from ..atlas import Atlas
 from ..model import DatasetError
 from ..store import engine, serving
@@ -145,6 +145,13 @@ def store_unavailable() -> str | None:
 def configure_assets() -> None:
     """Point folium at the vendored JS/CSS unless ``ATLAS_ASSETS=cdn`` asks for CDNs."""
     assets.configure_assets(os.environ.get("ATLAS_ASSETS", "local"))
+
+
+def layer_files_path() -> str:
+    """This app's path to the map layer files (:mod:`ca_atlas.served_files`), under
+    Streamlit's ``server.baseUrlPath`` when one is set."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}{served_files.PATH}" if base else served_files.PATH
 
 
 def _current_params() -> dict[str, list[str]]:
