@@ -258,7 +258,7 @@ def test_identical_inputs_give_byte_identical_html(mini_atlas):
     assert not re.search(r"_[0-9a-f]{32}\b", render(mini_atlas, state))
 
 
-def _component_args(atlas, state, monkeypatch, render=False):
+def _component_args(atlas, state, monkeypatch, render=False, layers_from=None):
     """What the map page hands to the streamlit-folium component for ``state``."""
     import streamlit_folium
 
@@ -267,7 +267,8 @@ def _component_args(atlas, state, monkeypatch, render=False):
                         lambda **kw: captured.update(kw) or kw.get("default"))
     view = query.apply(atlas, state)
     streamlit_folium.st_folium(
-        maps.base_map(atlas, height=680, basemap=state.basemap, reference=True),
+        maps.base_map(atlas, height=680, basemap=state.basemap, reference=True,
+                      layers_from=layers_from),
         key="atlas-map", height=680, returned_objects=["last_active_drawing"],
         feature_group_to_add=maps.view_layers(atlas, view, state, reference=True),
         layer_control=maps.layer_control(), use_container_width=True, render=render)
@@ -348,3 +349,70 @@ def test_the_base_loads_the_cluster_plugin_whatever_the_first_view(mini_atlas, m
     assert any("markercluster" in link for link in links)
     only_corridors = _component_args(mini_atlas, ViewState(layers=("corridors",)), monkeypatch)
     assert only_corridors["js_links"] == links
+
+
+# -- the base's big layers as files; templates compiled once ------------------------------
+
+def test_the_page_s_base_carries_addresses_of_its_big_layers(mini_atlas, monkeypatch):
+    from ca_atlas import served_files
+    from ca_atlas.maps import layer_files
+
+    monkeypatch.setattr(layer_files, "MIN_BYTES", 0)  # the fixture's layers are small
+    inline = _component_args(mini_atlas, ViewState(), monkeypatch)
+    served = _component_args(mini_atlas, ViewState(), monkeypatch,
+                             layers_from="/atlas/_atlas/layer/")
+    links = re.findall(r'\$\.ajax\("/atlas/_atlas/layer/([0-9a-f]{64}\.json)"', served["script"])
+    # boundaries, corridors and risk notes: one file each of their GeoJSON layers
+    assert len(links) >= 4 and len(served["script"]) < len(inline["script"])
+    assert not re.search(r'geo_json_\w+_add\(\{"', served["script"])
+    inline_layers = [json.loads(m) for m in re.findall(r'^\s*geo_json_\w+_add\((\{.*\})\);$',
+                                                       inline["script"], re.MULTILINE)]
+    files = [json.loads(served_files.payload(name)) for name in links]
+    assert sorted(map(json.dumps, files)) == sorted(map(json.dumps, inline_layers))
+    # the notice is set up before the first request; the view's layers are the same
+    assert served["script"].index("ajaxError") < served["script"].index("$.ajax(")
+    assert served["feature_group"] == inline["feature_group"]
+    # and a filter change leaves the (now small) base as it was
+    other = _component_args(mini_atlas, ViewState(sectors=("power",)), monkeypatch,
+                            layers_from="/atlas/_atlas/layer/")
+    assert (other["script"], other["key"]) == (served["script"], served["key"])
+
+
+def test_exports_keep_every_layer_inline(mini_atlas):
+    assert "_atlas/layer" not in render(mini_atlas)
+
+
+def test_templates_compiled_once_render_what_branca_renders(mini_atlas, monkeypatch):
+    import branca.element
+    import folium.features
+    from branca.element import MacroElement
+
+    state = ViewState(project="kg-naryn-bridge")
+    ours = render(mini_atlas, state), _scenario_html(mini_atlas)
+    monkeypatch.setattr(MacroElement, "render", MacroElement.render.__wrapped__)
+    monkeypatch.setattr(branca.element, "Template", branca.element.Template.__wrapped__)
+    monkeypatch.setattr(folium.features, "Template", folium.features.Template.__wrapped__)
+    assert (render(mini_atlas, state), _scenario_html(mini_atlas)) == ours
+
+
+def _scenario_html(atlas) -> str:
+    from ca_atlas import network
+
+    result = network.run_scenario(atlas, ["kg-naryn-bridge"])
+    html = maps.scenario_map(atlas, query.apply(atlas, ViewState()), result,
+                             result.graph).get_root().render()
+    return re.sub(r"_[0-9a-f]{32}(?![0-9a-f])", "_ID", html)  # folium's random ids
+
+
+def test_text_in_a_map_is_never_read_as_a_template():
+    from ca_atlas.maps.base import RegionMap
+
+    m = RegionMap(location=(41.3, 69.2))
+    folium.Marker((41.3, 69.2), tooltip="{{ 7*7 }} {% for x in [1, 2] %}x{% endfor %}").add_to(m)
+    html = m.get_root().render()
+    assert "{{ 7*7 }}" in html and "49" not in html
+
+
+def test_the_region_map_does_not_walk_its_layers_for_bounds(mini_atlas):
+    m = maps.base_map(mini_atlas, reference=True)
+    assert m.get_bounds() == [list(c) for c in maps.BOUNDS]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import folium.plugins
 import numpy as np
-import pandas as pd
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
@@ -25,16 +24,21 @@ LEVELS = ((3.0, 0.0), (1.5, 5.5), (0.75, 6.5), (0.3, 7.5))
 
 
 def cells(lat: np.ndarray, lon: np.ndarray, size: float) -> list[list[float]]:
-    """``[lat, lon, count]`` per occupied cell of ``size`` degrees, in a fixed order."""
+    """``[lat, lon, count]`` per occupied cell of ``size`` degrees, by row then column."""
     if len(lat) == 0:
         return []
-    frame = pd.DataFrame({"row": np.floor(lat / size).astype(np.int64),
-                          "col": np.floor(lon / size).astype(np.int64),
-                          "lat": lat, "lon": lon})
-    grouped = frame.groupby(["row", "col"], sort=True).agg(
-        lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
-    return [[round(float(a), PRECISION), round(float(b), PRECISION), int(n)]
-            for a, b, n in zip(grouped["lat"], grouped["lon"], grouped["n"], strict=True)]
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    row = np.floor(lat / size).astype(np.int64)
+    col = np.floor(lon / size).astype(np.int64)
+    # one sortable key per cell: row first, then column (offset to stay non-negative)
+    key = row * (1 << 32) + (col + (1 << 31))
+    occupied, cell = np.unique(key, return_inverse=True)
+    count = np.bincount(cell, minlength=len(occupied))
+    mean_lat = np.bincount(cell, weights=lat, minlength=len(occupied)) / count
+    mean_lon = np.bincount(cell, weights=lon, minlength=len(occupied)) / count
+    return [[a, b, n] for a, b, n in zip(np.round(mean_lat, PRECISION).tolist(),
+                                         np.round(mean_lon, PRECISION).tolist(),
+                                         count.tolist(), strict=True)]
 
 
 def levels(lat: np.ndarray, lon: np.ndarray) -> list[dict]:

@@ -10,7 +10,7 @@ from folium.utilities import JsCode
 from .. import safe
 from ..atlas import Atlas
 from ..query import View
-from .base import BOUNDS, CENTER, ZOOM, _collection, _feature, basemap_layers
+from .base import BOUNDS, CENTER, ZOOM, RegionMap, _collection, _feature, basemap_layers
 from .controls import AccessibleMap, FitToFrame, Legend, MetricScale, _swatch_line
 from .layers import risk_layer
 
@@ -50,7 +50,7 @@ def scenario_map(atlas: Atlas, view: View, scenario, net_graph, pair=None, *,
                  height: int = 620) -> folium.Map:
     """Corridors in grey, what is blocked in red, a pair's baseline (dashed) and its
     alternative (thick green) route."""
-    m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
+    m = RegionMap(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=False,
                    min_zoom=3, height=height, zoom_snap=0.25, zoom_delta=0.5)
     m.add_child(AccessibleMap("Map of the corridor network: Tab reaches each segment, "
                               "Enter blocks or reopens it"))  # first: the layers call it
