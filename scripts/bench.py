@@ -11,7 +11,9 @@ reused while its source is unchanged), in one run and one Chromium:
   map's build + render to HTML and its size;
 - the atlas's map page and the baseline app (scripts/bench_baseline_app.py: cached data,
   one GeoJSON layer, ``returned_objects=[]``, a sector selectbox), each served in turn
-  and driven the same way (scripts/bench_compare.py): first render cold and warm, the
+  and driven the same way (scripts/bench_compare.py): first render on a first start
+  (the atlas fills its embedded store from the files), after a restart (store and
+  snapshot on disk, as after every deploy) and warm, the
   median sector filter change until the map shows the new count, websocket bytes per
   change and going back to a view last shown six changes earlier, bytes on pan and zoom,
   server memory per extra browser session.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import statistics
 import sys
 import time
@@ -118,18 +121,32 @@ def browser_bench(data_dir: Path, atlas, label: str, yardstick: Path | None = No
         counts_y, sectors_y = view_counts(catalog.load(yardstick))
         runs.append(("baseline_yardstick", "baseline", yardstick, counts_y, sectors_y))
     results = {}
+    # the atlas's state (its embedded store, filled from the files at the first start, and
+    # the dataset's snapshot) kept for a second start: a restarted server, as every deploy
+    state = BENCH_DIR / f"state-{label}"
+    shutil.rmtree(state, ignore_errors=True)
     with sync_playwright() as p:
         browser = ab.launch(p)
         try:
             for key, name, directory, n, top in runs:
                 log = BENCH_DIR / f"server-{label}-{key}.log"
                 if name == "atlas":
-                    serve = ab.streamlit_server(directory, log, startup_timeout=timeout)
+                    serve = ab.streamlit_server(directory, log, startup_timeout=timeout,
+                                                extra_env={"ATLAS_STATE_DIR": str(state)})
                 else:
                     serve = bench_compare.baseline_server(directory, log, timeout)
                 with serve as server:
                     results[key] = bench_compare.measure(bench_compare.App(name), server,
                                                          browser, n, top)
+            log = BENCH_DIR / f"server-{label}-atlas-restarted.log"
+            with ab.streamlit_server(data_dir, log, startup_timeout=timeout,
+                                     extra_env={"ATLAS_STATE_DIR": str(state)}) as server:
+                results["atlas"]["first_restart_s"] = bench_compare.first_render(
+                    bench_compare.App("atlas"), server, browser, counts[None])
+            # the baseline keeps nothing between starts: a restart is its cold start
+            results["baseline"]["first_restart_s"] = results["baseline"]["first_cold_s"]
+            print(f"  atlas: first render after a restart "
+                  f"{results['atlas']['first_restart_s']:.2f} s", flush=True)
         finally:
             browser.close()
     return results
@@ -233,7 +250,8 @@ def scenario_report(r: dict) -> str:
 
 
 ROWS = (("sector filter change, median", "filter_median_s", "s"),
-        ("first render, cold server", "first_cold_s", "s"),
+        ("first render, first start (fills the store)", "first_cold_s", "s"),
+        ("first render, server restarted", "first_restart_s", "s"),
         ("first render, warm server", "first_warm_s", "s"),
         ("bytes to a view not shown before, median", "new_view_bytes", "KB"),
         ("bytes back to a view 6 changes ago", "back_bytes", "KB"),

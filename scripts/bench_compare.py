@@ -158,6 +158,19 @@ class App:
         return started
 
 
+def first_render(app: App, server, browser, count: int) -> float:
+    """Seconds from opening the map page in a fresh browser context until it shows
+    ``count`` projects."""
+    app.server = server
+    g = ab.guarded_page(browser)
+    try:
+        started = time.perf_counter()
+        g.page.goto(ab.page_url(server.url, "/"))
+        return until_shown(app, g.page, count, started)
+    finally:
+        g.context.close()
+
+
 def until_shown(app: App, page, expected: int, started: float) -> float:
     deadline = started + STEP_TIMEOUT_S
     seen = None

@@ -46,13 +46,26 @@ def _change(row: Any) -> Change:
                   row.action, row.who, utc(row.at), row.why, row.before, row.after)
 
 
+def entry(conn: sa.Connection, store_version: int, kind: str | None, record_id: str | None,
+          record_version: int | None, action: str, who: str, at: dt.datetime, why: str,
+          before: dict | None, after: dict | None) -> dict[str, Any]:
+    """One row of the change log, to write with :func:`write` (many at once)."""
+    return {"store_version": store_version, "kind": kind, "record_id": record_id,
+            "record_version": record_version, "action": action, "who": who,
+            "at": bind_time(conn, at), "why": why, "before": before, "after": after}
+
+
+def write(conn: sa.Connection, entries: list[dict[str, Any]]) -> None:
+    """Append ``entries`` to the change log, in their order, in one statement."""
+    if entries:
+        conn.execute(changes.insert(), entries)
+
+
 def log(conn: sa.Connection, store_version: int, kind: str | None, record_id: str | None,
         record_version: int | None, action: str, who: str, at: dt.datetime, why: str,
         before: dict | None, after: dict | None) -> None:
-    conn.execute(changes.insert().values(
-        store_version=store_version, kind=kind, record_id=record_id,
-        record_version=record_version, action=action, who=who, at=bind_time(conn, at), why=why,
-        before=before, after=after))
+    write(conn, [entry(conn, store_version, kind, record_id, record_version, action, who, at,
+                       why, before, after)])
 
 
 def check_who_why(who: Any, why: Any, what: str = "why") -> tuple[str, str]:
