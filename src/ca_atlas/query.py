@@ -77,13 +77,18 @@ def apply(atlas: Atlas, state: ViewState) -> View:
     Corridors and risk notes follow the country filter (those touching a chosen country);
     the project filters do not narrow them.
     """
-    projects = atlas.projects[project_mask(atlas.projects, state)]
+    keep = project_mask(atlas.projects, state)
+    # every project (the first view, and any without filters): the frame itself, not a
+    # copy of it (30 ms at 10,000 projects, every rerun)
+    projects = atlas.projects if keep.all() else atlas.projects[keep]
     corridors, risks = atlas.corridors, atlas.risks
     if state.countries:
         wanted = set(state.countries)
         corridors = corridors[corridors["countries"].map(lambda cs: bool(wanted.intersection(cs)))]
         risks = risks[risks["countries"].map(lambda cs: bool(wanted.intersection(cs)))]
-    segments = atlas.segments[_among(atlas.segments["corridor_id"], corridors["id"])]
-    investors = atlas.investors[_among(atlas.investors["project_id"], projects["id"])]
+    segments = (atlas.segments if corridors is atlas.corridors else
+                atlas.segments[_among(atlas.segments["corridor_id"], corridors["id"])])
+    investors = (atlas.investors if projects is atlas.projects else
+                 atlas.investors[_among(atlas.investors["project_id"], projects["id"])])
     return View(projects=projects, corridors=corridors, segments=segments, risks=risks,
                 investors=investors)

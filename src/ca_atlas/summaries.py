@@ -47,7 +47,8 @@ def headline(projects: pd.DataFrame) -> Headline:
 
 def measure_mix(projects: pd.DataFrame) -> pd.DataFrame:
     """How many projects and dollars each kind of figure contributes to a total."""
-    known = projects[projects["amount_usd"].notna()]
+    columns = projects[["amount_measure", "amount_usd"]]  # not a copy of every column
+    known = columns[columns["amount_usd"].notna()]
     mix = (known.groupby("amount_measure", observed=True)["amount_usd"]
            .agg(projects="count", usd="sum").reset_index())
     mix["label"] = mix["amount_measure"].map(model.AMOUNT_MEASURES)
