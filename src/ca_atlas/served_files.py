@@ -25,18 +25,26 @@ MAX_BYTES = 128 * 1024 * 1024
 _LOCK = threading.Lock()
 _FILES: OrderedDict[str, bytes] = OrderedDict()
 _SIZE = {"bytes": 0}
-# id(data) -> (data, sha): the frames' GeoJSON dicts are shared and read-only, so each is
-# serialised once (checked by identity, as maps.reuse.per_frame does)
-_DIGESTS: OrderedDict[int, tuple[object, str]] = OrderedDict()
+# what was serialised -> (the objects it was made of, sha, size): the frames' GeoJSON is
+# shared and read-only, so each is serialised once (kept alive here, so that their ids
+# cannot name other objects later; as maps.reuse.per_frame does)
+_DIGESTS: OrderedDict[tuple, tuple[tuple, str]] = OrderedDict()
 _KEEP_DIGESTS = 64
 
 
-def publish(data: dict | list) -> tuple[str, int]:
-    """Keep ``data`` as JSON; its file's hash and size in bytes."""
-    key = id(data)
+def publish(data: dict | list, parts: tuple | None = None) -> tuple[str, int]:
+    """Keep ``data`` as JSON; its file's hash and size in bytes.
+
+    ``parts``: the shared, read-only objects ``data`` is made of (a layer's features, each
+    reused from run to run though the collection around them is new): the same parts are
+    not serialised again. Without them, ``data`` itself is the part.
+    """
+    parts = (data,) if parts is None else parts
+    key = tuple(map(id, parts))
     with _LOCK:
         hit = _DIGESTS.get(key)
-        if hit is not None and hit[0] is data and hit[1] in _FILES:
+        if hit is not None and hit[1] in _FILES and all(
+                a is b for a, b in zip(hit[0], parts, strict=True)):
             _DIGESTS.move_to_end(key)
             _FILES.move_to_end(hit[1])
             return hit[1], len(_FILES[hit[1]])
@@ -51,7 +59,7 @@ def publish(data: dict | list) -> tuple[str, int]:
         while _SIZE["bytes"] > MAX_BYTES and len(_FILES) > 1:
             _, dropped = _FILES.popitem(last=False)
             _SIZE["bytes"] -= len(dropped)
-        _DIGESTS[key] = (data, sha)
+        _DIGESTS[key] = (parts, sha)
         _DIGESTS.move_to_end(key)
         while len(_DIGESTS) > _KEEP_DIGESTS:
             _DIGESTS.popitem(last=False)

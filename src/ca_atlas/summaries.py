@@ -47,9 +47,9 @@ def headline(projects: pd.DataFrame) -> Headline:
 
 def measure_mix(projects: pd.DataFrame) -> pd.DataFrame:
     """How many projects and dollars each kind of figure contributes to a total."""
-    columns = projects[["amount_measure", "amount_usd"]]  # not a copy of every column
-    known = columns[columns["amount_usd"].notna()]
-    mix = (known.groupby("amount_measure", observed=True)["amount_usd"]
+    usd = projects["amount_usd"]  # two columns, not a copy of every one
+    known = usd.notna()
+    mix = (usd[known].groupby(projects["amount_measure"][known], observed=True)
            .agg(projects="count", usd="sum").reset_index())
     mix["label"] = mix["amount_measure"].map(model.AMOUNT_MEASURES)
     return mix.sort_values("usd", ascending=False, ignore_index=True)

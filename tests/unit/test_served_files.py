@@ -47,3 +47,20 @@ def test_the_oldest_files_go_first_past_the_limit(monkeypatch):
     served_files.publish({"n": 5, "pad": "x" * 1000})
     assert served_files.payload(f"{names[3]}.json") is not None
     assert served_files.payload(f"{names[4]}.json") is None
+
+
+def test_the_same_parts_in_a_new_collection_are_not_serialised_again(monkeypatch):
+    features = [{"type": "Feature", "properties": {"n": i}} for i in range(3)]
+    calls = []
+    dumps = served_files.json.dumps
+    monkeypatch.setattr(served_files.json, "dumps", lambda *a, **k: calls.append(1) or dumps(*a, **k))
+    first = served_files.publish({"type": "FeatureCollection", "features": list(features)},
+                                 tuple(features))
+    again = served_files.publish({"type": "FeatureCollection", "features": list(features)},
+                                 tuple(features))
+    assert first == again and len(calls) == 1
+    # other parts (equal in value, other objects) are serialised, and name the same file
+    copies = [dict(f) for f in features]
+    assert served_files.publish({"type": "FeatureCollection", "features": copies},
+                                tuple(copies)) == first
+    assert len(calls) == 2

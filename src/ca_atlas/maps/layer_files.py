@@ -45,7 +45,8 @@ def serve_layers(m: folium.Map, prefix: str) -> folium.Map:
             continue
         if len(element.data.get("features", ())) == 0:
             continue
-        sha, size = served_files.publish(element.data)
+        # the features are shared from run to run (the collection around them is new)
+        sha, size = served_files.publish(element.data, tuple(element.data["features"]))
         if size < MIN_BYTES:
             continue
         element.embed = False
