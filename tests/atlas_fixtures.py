@@ -175,3 +175,25 @@ def run_async(coroutine):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+async def inner_app(scope, receive, send):
+    """An ASGI app behind a middleware under test: answers "the app" to anything."""
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"the app"})
+
+
+async def asgi_call(middleware, path, method="GET", kind="http"):
+    """One request through an ASGI ``middleware``: (status, headers, body)."""
+    sent = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    await middleware({"type": kind, "path": path, "method": method}, receive, send)
+    status = sent[0].get("status")
+    headers = {k.decode(): v.decode() for k, v in sent[0].get("headers", [])}
+    return status, headers, b"".join(m.get("body", b"") for m in sent[1:])

@@ -7,7 +7,7 @@ import socket
 import time
 
 import pytest
-from atlas_fixtures import run_async
+from atlas_fixtures import asgi_call, inner_app, run_async
 
 from ca_atlas import readiness
 from ca_atlas.store import Store
@@ -71,29 +71,9 @@ def silent_server():
 
 # -- the middleware -------------------------------------------------------------------------
 
-async def _app(scope, receive, send):
-    await send({"type": "http.response.start", "status": 200, "headers": []})
-    await send({"type": "http.response.body", "body": b"the app"})
-
-
-async def _call(middleware, path, method="GET", kind="http"):
-    sent = []
-
-    async def receive():
-        return {"type": "http.request", "body": b""}
-
-    async def send(message):
-        sent.append(message)
-
-    await middleware({"type": kind, "path": path, "method": method}, receive, send)
-    status = sent[0].get("status")
-    headers = {k.decode(): v.decode() for k, v in sent[0].get("headers", [])}
-    return status, headers, b"".join(m.get("body", b"") for m in sent[1:])
-
-
 def test_the_middleware_answers_ready(store_url):
     Store.open(store_url).close()
-    status, headers, body = run_async(_call(readiness.Readiness(_app, store_url),
+    status, headers, body = run_async(asgi_call(readiness.Readiness(inner_app, store_url),
                                               "/_atlas/ready"))
     assert (status, body) == (200, b"ok\n")
     assert headers["cache-control"] == "no-store"
@@ -104,7 +84,7 @@ def test_the_middleware_answers_503_on_a_hung_database(silent_server, monkeypatc
     monkeypatch.setenv("ATLAS_READY_TIMEOUT_S", "0.5")
     url = f"postgresql://atlas:{PASSWORD}@127.0.0.1:{silent_server}/atlas"
     started = time.monotonic()
-    status, _, body = run_async(_call(readiness.Readiness(_app, url), "/base/_atlas/ready"))
+    status, _, body = run_async(asgi_call(readiness.Readiness(inner_app, url), "/base/_atlas/ready"))
     assert time.monotonic() - started < 3
     assert status == 503
     assert body == b"store unavailable: the store did not answer within 0.5 s\n"
@@ -112,26 +92,26 @@ def test_the_middleware_answers_503_on_a_hung_database(silent_server, monkeypatc
 
 def test_the_middleware_answers_head_and_refuses_other_methods(tmp_path):
     url = f"sqlite:///{tmp_path / 'atlas.sqlite3'}"
-    middleware = readiness.Readiness(_app, url)
-    assert run_async(_call(middleware, "/_atlas/ready", "HEAD"))[::2] == (200, b"")
-    status, headers, _ = run_async(_call(middleware, "/_atlas/ready", "POST"))
+    middleware = readiness.Readiness(inner_app, url)
+    assert run_async(asgi_call(middleware, "/_atlas/ready", "HEAD"))[::2] == (200, b"")
+    status, headers, _ = run_async(asgi_call(middleware, "/_atlas/ready", "POST"))
     assert (status, headers["allow"]) == (405, "GET, HEAD")
 
 
 def test_other_paths_and_websockets_reach_the_app(tmp_path):
-    middleware = readiness.Readiness(_app, f"sqlite:///{tmp_path / 'atlas.sqlite3'}")
-    assert run_async(_call(middleware, "/_stcore/health"))[2] == b"the app"
-    assert run_async(_call(middleware, "/_atlas/ready", kind="websocket"))[2] == b"the app"
-    assert run_async(_call(middleware, "/_atlas/ready/x"))[2] == b"the app"
+    middleware = readiness.Readiness(inner_app, f"sqlite:///{tmp_path / 'atlas.sqlite3'}")
+    assert run_async(asgi_call(middleware, "/_stcore/health"))[2] == b"the app"
+    assert run_async(asgi_call(middleware, "/_atlas/ready", kind="websocket"))[2] == b"the app"
+    assert run_async(asgi_call(middleware, "/_atlas/ready/x"))[2] == b"the app"
 
 
 def test_answers_are_reused_for_a_second(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(readiness, "check", lambda url, timeout: calls.append(url))
-    middleware = readiness.Readiness(_app, "sqlite:///x.sqlite3")
+    middleware = readiness.Readiness(inner_app, "sqlite:///x.sqlite3")
 
     async def many():
-        return await asyncio.gather(*[_call(middleware, "/_atlas/ready") for _ in range(20)])
+        return await asyncio.gather(*[asgi_call(middleware, "/_atlas/ready") for _ in range(20)])
 
     assert {r[0] for r in run_async(many())} == {200}
     assert len(calls) == 1
