@@ -58,22 +58,37 @@ def test_data_page_shows_table_and_downloads(guarded, app_url, atlas, screenshot
     guarded.assert_clean()
 
 
-def test_csv_download_matches_the_filter(guarded, app_url, atlas):
+def test_downloads_are_made_when_clicked_and_match_the_filter(guarded, app_url, atlas):
+    """The files are made on the click (not on every rerun) and hold the filtered rows."""
+    import csv
+    import io
+    import json
+
+    import openpyxl
+
     page = guarded.page
     params = {"country": "KAZ"}
     exp = expected(atlas, params)
+    want = sorted(exp.view.projects["id"])
     page.goto(ab.page_url(app_url, "/data", params))
     ab.wait_ready(page)
-    with page.expect_download(timeout=30_000) as info:
-        page.get_by_role("button", name="Download CSV").click()
-    download = info.value
-    assert download.url.startswith(app_url), download.url
-    import csv
-    import io
 
-    text = open(download.path(), encoding="utf-8-sig").read()
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert sorted(r["id"] for r in rows) == sorted(exp.view.projects["id"])
+    def download(label: str) -> str:
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=label).click()
+        assert info.value.url.startswith(app_url), info.value.url
+        return info.value.path()
+
+    text = open(download("Download CSV"), encoding="utf-8-sig").read()
+    assert sorted(r["id"] for r in csv.DictReader(io.StringIO(text))) == want
+    with open(download("Download GeoJSON"), encoding="utf-8") as fh:
+        features = json.load(fh)["features"]
+    assert sorted(f["properties"]["id"] for f in features) == want
+    with open(download("Download XLSX"), "rb") as fh:  # saved without a suffix
+        sheet = openpyxl.load_workbook(io.BytesIO(fh.read()), read_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    column = next(rows).index("id")
+    assert sorted(r[column] for r in rows if r[column]) == want
     guarded.assert_clean()
 
 
