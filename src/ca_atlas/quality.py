@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -102,15 +103,28 @@ def conflicts(projects: pd.DataFrame) -> pd.DataFrame:
 _SECOND_LEVEL = {"go", "gov", "co", "com", "org", "or", "ne", "net", "ac", "edu", "zan"}
 
 
+@functools.lru_cache(maxsize=65_536)
+def _host(url: str) -> str:
+    return (urlparse(url).hostname or "").rstrip(".").casefold()
+
+
+@functools.lru_cache(maxsize=65_536)
 def source_domain(url: str) -> str:
     """The registrable domain of a source's URL, which stands for its publisher:
     'https://www.jica.go.jp/english/...' -> 'jica.go.jp', 'https://en.trend.az/x' ->
-    'trend.az'."""
-    host = (urlparse(url).hostname or "").rstrip(".").casefold()
-    labels = host.split(".")
+    'trend.az'. (Worked out once per URL: the Data quality page asks for every source of
+    every project several times.)"""
+    labels = _host(url).split(".")
     keep = 3 if (len(labels) >= 3 and len(labels[-1]) == 2
                  and labels[-2] in _SECOND_LEVEL) else 2
     return ".".join(labels[-keep:])
+
+
+@functools.lru_cache(maxsize=65_536)
+def _site_is_primary(url: str) -> bool:
+    host, domain = _host(url), source_domain(url)
+    return (domain in source_kinds.PRIMARY_DOMAINS or host in source_kinds.PRIMARY_DOMAINS
+            or any(host.endswith(s) for s in source_kinds.PRIMARY_SUFFIXES))
 
 
 def source_kind(source: dict) -> str:
@@ -120,12 +134,7 @@ def source_kind(source: dict) -> str:
     :data:`source_kinds.PRIMARY_SUFFIXES`), else secondary."""
     if source.get("kind"):
         return source["kind"]
-    host = (urlparse(source.get("url") or "").hostname or "").rstrip(".").casefold()
-    domain = source_domain(source.get("url") or "")
-    if (domain in source_kinds.PRIMARY_DOMAINS or host in source_kinds.PRIMARY_DOMAINS
-            or any(host.endswith(s) for s in source_kinds.PRIMARY_SUFFIXES)):
-        return "primary"
-    return "secondary"
+    return "primary" if _site_is_primary(source.get("url") or "") else "secondary"
 
 
 def independent_sources(sources: list[dict] | None) -> int:
