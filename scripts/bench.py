@@ -157,12 +157,15 @@ def browser_bench(data_dir: Path, atlas, label: str, yardstick: Path | None = No
 # -- report --------------------------------------------------------------------------------
 
 def fmt(value, unit: str) -> str:
+    """``value`` in ``unit``: seconds, or bytes shown as KB or MB."""
     if value is None:
         return "n/a"
     if unit == "s":
         return f"{value:.2f} s"
+    if unit == "KB":
+        return f"{value / 1e3:.1f} KB"
     if unit == "MB":
-        return f"{value / 1e6:.2f} MB"
+        return f"{value / 1e6:.1f} MB"
     return str(value)
 
 
@@ -261,16 +264,6 @@ ROWS = (("sector filter change, median", "filter_median_s", "s"),
         ("server RSS per extra session", "session_rss_bytes", "MB"))
 
 
-def fmt_unit(value, unit: str) -> str:
-    if value is None:
-        return "n/a"
-    if unit == "KB":
-        return f"{value / 1e3:.1f} KB"
-    if unit == "MB":
-        return f"{value / 1e6:.1f} MB"
-    return fmt(value, unit)
-
-
 def report(results: dict[str, dict]) -> str:
     head = ("size", "figure", "atlas", "baseline", "atlas/baseline")
     rows = []
@@ -283,20 +276,20 @@ def report(results: dict[str, dict]) -> str:
         rows.append((size, "map build + render to HTML", fmt(median(core["build_s"]), "s"),
                      "", ""))
         rows.append((size, "map HTML (whole map, export)",
-                     fmt_unit(median(core["payload_bytes"]), "MB"), "", ""))
+                     fmt(median(core["payload_bytes"]), "MB"), "", ""))
         ours, base = r.get("atlas"), r.get("baseline")
         if not ours:
             continue
         for name, key, unit in ROWS:
             a, b = ours.get(key), base.get(key)
             share = "n/a" if not b or a is None else f"{a / b:.2f}"
-            rows.append((size, name, fmt_unit(a, unit), fmt_unit(b, unit), share))
+            rows.append((size, name, fmt(a, unit), fmt(b, unit), share))
         yard = r.get("baseline_yardstick")
         if yard:
             a, b = ours.get("filter_median_s"), yard.get("filter_median_s")
             share = "n/a" if not b or a is None else f"{a / b:.2f}"
             rows.append((size, f"filter change vs the baseline at {YARDSTICK_POINTS:,} points",
-                         fmt_unit(a, "s"), fmt_unit(b, "s"), share))
+                         fmt(a, "s"), fmt(b, "s"), share))
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(len(head))]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True)),
              "  ".join("-" * w for w in widths)]

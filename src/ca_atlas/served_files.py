@@ -27,7 +27,7 @@ _FILES: OrderedDict[str, bytes] = OrderedDict()
 _SIZE = {"bytes": 0}
 # what was serialised -> (the objects it was made of, sha, size): the frames' GeoJSON is
 # shared and read-only, so each is serialised once (kept alive here, so that their ids
-# cannot name other objects later; as maps.reuse.per_frame does)
+# cannot name other objects later; as memo.per_object does)
 _DIGESTS: OrderedDict[tuple, tuple[tuple, str]] = OrderedDict()
 _KEEP_DIGESTS = 64
 

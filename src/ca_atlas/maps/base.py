@@ -10,10 +10,9 @@ import folium
 import folium.plugins
 import xyzservices
 
-from .. import geo, model, safe
+from .. import geo, memo, model, safe
 from ..atlas import Atlas
 from ..theme import NORMAL, Theme
-from . import reuse
 
 CENTER = (45.0, 66.5)
 ZOOM = 5
@@ -88,7 +87,7 @@ def _basemap_data(atlas: Atlas) -> tuple[dict, dict, list]:
                      safe.text(r.name))
                     for r in places[places["kind"] == "capital"].itertuples()]
         return countries, seas, capitals
-    return reuse.per_frame(atlas.boundaries, "basemap", build, id(atlas.places))
+    return memo.per_object(atlas.boundaries, "basemap", build, id(atlas.places))
 
 
 def basemap_layers(atlas: Atlas, m: folium.Map, theme: Theme = NORMAL) -> None:

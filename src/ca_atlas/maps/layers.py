@@ -10,11 +10,11 @@ import folium.plugins
 import geopandas as gpd
 from folium.utilities import JsCode
 
-from .. import geo, model, popups, safe
+from .. import geo, memo, model, popups, safe
 from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
-from . import grid, reuse
+from . import grid
 from .base import BOUNDS, LAYER_NAMES, PRECISION, _collection, _feature, circle_polygon, marker_radius
 from .controls import REACH_BY_LABEL
 
@@ -25,7 +25,7 @@ def _pick(full, part, name: str, make) -> list[dict]:
     ``full``, made for ``part`` alone."""
     if full is None:
         return [f for _, f in make(part)]
-    table = reuse.per_frame(full, name, lambda: dict(make(full)))
+    table = memo.per_object(full, name, lambda: dict(make(full)))
     return [table[i] for i in part.index if i in table]
 
 

@@ -1,9 +1,10 @@
-"""What lets a map be rebuilt cheaply and identically: layer data kept per loaded frame,
-and element ids that depend on nothing but the map's shape.
+"""What lets a map be rebuilt cheaply and identically: element ids that depend on nothing
+but the map's shape, and templates compiled once.
 
 The GeoJSON of the basemap, corridors, risk notes and every project is made once per
-loaded dataset (the atlas's frames are shared read-only by every session) and reused by
-every map that draws it; folium objects themselves are built per run, never shared.
+loaded dataset (:func:`ca_atlas.memo.per_object`: the atlas's frames are shared read-only
+by every session) and reused by every map that draws it; folium objects themselves are
+built per run, never shared.
 
 :func:`compile_templates_once` stops branca and folium from compiling Jinja templates on
 every render (half of a map's render time, and a second reading of data text).
@@ -14,40 +15,10 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any
 
 import branca.element
 import folium.features
 from branca.element import Element, MacroElement
-
-_LOCK = threading.Lock()
-_KEEP = 24  # entries: a few kinds x a few dataset versions
-_CACHE: OrderedDict[tuple, tuple[Any, Any]] = OrderedDict()
-
-
-def per_frame(frame, name: str, build: Callable[[], Any], *extra) -> Any:
-    """``build()``, computed once per (``frame`` object, ``name``, ``extra``) and reused.
-
-    Keyed by the frame's identity, checked against the frame itself (an id can be reused
-    once a frame is gone), so a reloaded or edited dataset never sees another's data.
-    The result is shared: callers treat it as read-only.
-    """
-    key = (id(frame), name, *extra)
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is frame:
-            _CACHE.move_to_end(key)
-            return hit[1]
-    value = build()
-    with _LOCK:
-        _CACHE[key] = (frame, value)
-        _CACHE.move_to_end(key)
-        while len(_CACHE) > _KEEP:
-            _CACHE.popitem(last=False)
-    return value
 
 
 def elements(root: Element):

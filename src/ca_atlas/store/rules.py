@@ -14,7 +14,7 @@ import io
 from typing import Any
 
 from .. import boundaries as geodata
-from .. import files, integrity
+from .. import files, integrity, memo
 from ..model import Problem, quote
 
 BOUNDARIES = geodata.COUNTRIES
@@ -30,21 +30,6 @@ def _shapes(digest: str, raw: bytes) -> Any:
     return geodata.country_shapes(frame) if frame is not None else None
 
 
-_DIGESTS: dict[int, tuple[bytes, str]] = {}
-
-
-def _digest(raw: bytes) -> str:
-    """The boundaries file's hash, computed once per bytes object (a check of every
-    project hashed the megabyte again for each: 2.6 s when a store is filled with 10,000)."""
-    hit = _DIGESTS.get(id(raw))
-    if hit is not None and hit[0] is raw:
-        return hit[1]
-    digest = hashlib.sha256(raw).hexdigest()
-    _DIGESTS.clear()  # one file at a time is enough
-    _DIGESTS[id(raw)] = (raw, digest)
-    return digest
-
-
 def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) -> str | None:
     """Why the point lies outside its country by more than the loader's tolerance, or
     None: the loader's own check (ca_atlas.integrity)."""
@@ -54,7 +39,10 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
         return None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # NaN fails too; reported elsewhere
         return None
-    shapes = _shapes(_digest(raw), raw)
+    # the file's hash once per bytes object (a check of every project hashed the megabyte
+    # again for each: 2.6 s when a store is filled with 10,000)
+    digest = memo.per_object(raw, "sha256", lambda: hashlib.sha256(raw).hexdigest())
+    shapes = _shapes(digest, raw)
     if shapes is None or country not in shapes.index:
         return None
     km = integrity.km_outside(shapes[country], lat, lon)
