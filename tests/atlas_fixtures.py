@@ -7,7 +7,9 @@ so that test files can import it whichever conftest pytest loaded last.
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import yaml
@@ -197,3 +199,48 @@ async def asgi_call(middleware, path, method="GET", kind="http"):
     status = sent[0].get("status")
     headers = {k.decode(): v.decode() for k, v in sent[0].get("headers", [])}
     return status, headers, b"".join(m.get("body", b"") for m in sent[1:])
+
+
+NOBODY = 65534
+
+
+def run_as_nobody(call) -> tuple[int, str]:
+    """``call()`` (returns an exit code; prints what it reports) in a forked child that
+    runs as the unprivileged user ``nobody`` when this process is root: root reads
+    whatever a file's mode says, so a chmod 000 file is only unreadable to someone else.
+
+    Forked rather than started afresh: the child has the project's modules loaded
+    already, so it need not reach the checkout (which may sit in a private directory,
+    ``mktemp -d``). Returns the exit code and everything the child printed. The test's
+    own timeout bounds it.
+    """
+    import io
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 70
+        try:
+            os.close(read_end)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            out = io.StringIO()
+            sys.stdout = sys.stderr = out
+            try:
+                code = int(call() or 0)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                import traceback
+                out.write("".join(traceback.format_exception(exc)))
+                code = 71
+            os.write(write_end, out.getvalue().encode("utf-8", "replace"))
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        printed = pipe.read().decode("utf-8")
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), printed

@@ -8,13 +8,12 @@ import json
 import math
 import os
 import shutil
-import subprocess
-import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from atlas_fixtures import run_as_nobody
 
 from ca_atlas import boundaries, files, formats
 from ca_atlas.files import FileError
@@ -118,18 +117,6 @@ def test_a_file_larger_than_the_cap_is_refused(tmp_path, monkeypatch):
     assert message(info) == "projects.yaml is 0 MB, more than the 0 MB a dataset file may be"
 
 
-def _as_unprivileged(code: str) -> subprocess.CompletedProcess:
-    """Run ``code`` with the project's Python as a user who is not root: root reads files
-    whatever their mode, so a chmod 000 file is only unreadable to someone else."""
-    command = [sys.executable, "-c", code]
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        assert setpriv, "running as root without setpriv (util-linux): cannot test an unreadable file"
-        command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *command]
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
-
-
 @pytest.fixture
 def open_dir():
     """A directory anyone may enter (pytest's tmp_path is private to its owner)."""
@@ -147,18 +134,21 @@ def test_an_unreadable_file_and_folder_are_reported(open_dir):
     write(open_dir, "projects.yaml", "- id: x\n").chmod(0o000)
     (open_dir / "briefings").mkdir()
     (open_dir / "briefings").chmod(0o000)
-    done = _as_unprivileged(
-        "from ca_atlas import files\n"
-        f"d = {str(open_dir)!r}\n"
-        "for call in (lambda: files.read_text(d, 'projects.yaml'),\n"
-        "             lambda: files.list_folder(d, 'briefings')):\n"
-        "    try:\n"
-        "        call()\n"
-        "    except files.FileError as exc:\n"
-        "        print(exc.problem)\n"
-        "print(files.digest(d, ['projects.yaml']))\n")
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+
+    def report() -> int:
+        d = str(open_dir)
+        for call in (lambda: files.read_text(d, "projects.yaml"),
+                     lambda: files.list_folder(d, "briefings")):
+            try:
+                call()
+            except files.FileError as exc:
+                print(exc.problem)
+        print(files.digest(d, ["projects.yaml"]))
+        return 0
+
+    code, printed = run_as_nobody(report)
+    assert code == 0, printed
+    lines = printed.splitlines()
     assert lines[:2] == ["projects.yaml cannot be read: permission denied",
                          "briefings/ cannot be read: permission denied"]
     assert len(lines[2]) == 12  # the fingerprint still comes back
