@@ -106,7 +106,7 @@ def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
                            f"({quote(str(exc), 100, bare=True)})") from None
 
 
-def _compose(name: str, text: str) -> Any:
+def _compose(name: str, text: str, spans: list[tuple[int, int, int]] | None = None) -> Any:
     """The single document in ``text``, built from the parser's events in one pass.
 
     Gives what ``yaml.safe_load`` gives for plain data, and refuses what the dataset does
@@ -114,6 +114,11 @@ def _compose(name: str, text: str) -> Any:
     expand), explicit tags, merge keys, a key twice in one mapping (the second would
     silently replace the first), mapping keys that are not scalars, and nesting deeper
     than MAX_DEPTH.
+
+    ``spans``, when given, receives one ``(first line, last line, last column)`` per item
+    of a top-level list: where the item's first event starts and its last scalar or
+    collection start ends (0-based). A collection's end is left out: a block mapping's
+    end is only noticed at the next item.
     """
     # One frame per open collection: [value, key or _NO_KEY, start mark].
     stack: list[list] = []
@@ -154,6 +159,13 @@ def _compose(name: str, text: str) -> Any:
                 raise error(name, f"uses the YAML tag {quote(event.tag, 60)} at "
                                    f"{_at(event.start_mark)}: the dataset files use plain "
                                    "YAML without tags")
+        if spans is not None and stack and isinstance(stack[0][0], list) and isinstance(
+                event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            end = event.end_mark
+            if len(stack) == 1:  # an item of the top-level collection starts
+                spans.append((event.start_mark.line, end.line, end.column))
+            elif (end.line, end.column) > spans[-1][1:]:
+                spans[-1] = (spans[-1][0], end.line, end.column)
         if isinstance(event, yaml.ScalarEvent):
             add(_scalar(name, event), event.start_mark)
         elif isinstance(event, yaml.CollectionStartEvent):
@@ -173,12 +185,14 @@ def _compose(name: str, text: str) -> Any:
     return result
 
 
-def parse_yaml(name: str, text: str, top: type = list) -> Any:
-    """``text`` as YAML whose top level is ``top`` (list or dict)."""
+def parse_yaml(name: str, text: str, top: type = list,
+               spans: list[tuple[int, int, int]] | None = None) -> Any:
+    """``text`` as YAML whose top level is ``top`` (list or dict); ``spans`` (a list to
+    fill) gets where each top-level list item lies in the text (see :func:`_compose`)."""
     if _blank(text):
         raise error(name, "is empty")
     try:
-        content = _compose(name, text)
+        content = _compose(name, text, spans)
     except yaml.YAMLError as exc:
         raise _yamlerror(name, text, exc) from None
     if not isinstance(content, top):

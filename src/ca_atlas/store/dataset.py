@@ -102,9 +102,10 @@ def read(directory: Path | str) -> Release:
             data = files.read_bytes(root, name)
             if name in RECORD_FILES:
                 text = files.decode(name, data)  # the byte-order mark dropped
-                docs = files.parse_yaml(name, text, list)
+                spans: list[tuple[int, int, int]] = []
+                docs = files.parse_yaml(name, text, list, spans)
                 bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
-                cut = layout.split(name, bom + text, docs)
+                cut = layout.split(name, bom + text, docs, spans)
                 release.records[name] = [(plain(d), b) for d, b in zip(docs, cut.blocks, strict=True)]
                 release.tails[name] = (cut.tail, cut.bom)
             else:

@@ -33,8 +33,14 @@ class Layout:
     tail: str
 
 
-def split(name: str, text: str, documents: list) -> Layout:
-    """The blocks of ``text`` (a record file whose parsed records are ``documents``)."""
+def split(name: str, text: str, documents: list,
+          spans: list[tuple[int, int, int]] | None = None) -> Layout:
+    """The blocks of ``text`` (a record file whose parsed records are ``documents``).
+
+    ``spans``: where the parser found each record (see :func:`ca_atlas.formats.parse_yaml`).
+    A block whose record lies wholly inside it reads back alone as that record, so only
+    the others are parsed again (a file of 10,000 records is not parsed twice).
+    """
     bom = text.startswith("\ufeff")
     body = text.removeprefix("\ufeff")
     lines = body.splitlines(keepends=True)
@@ -54,7 +60,11 @@ def split(name: str, text: str, documents: list) -> Layout:
     if not starts:
         tail = body
     layout = Layout(bom, blocks, tail)
-    for block, document in zip(blocks, documents, strict=True):
+    inside = _inside(body, starts, [start + len(b.text.splitlines()) for start, b
+                                    in zip(starts, blocks, strict=True)], spans)
+    for block, document, known in zip(blocks, documents, inside, strict=True):
+        if known:
+            continue
         try:
             alone = files.parse_yaml(name, block.text, list)
         except files.FileError:
@@ -64,6 +74,20 @@ def split(name: str, text: str, documents: list) -> Layout:
     if join(layout) != text:
         return _whole(bom, body, documents)
     return layout
+
+
+#: Line breaks Python's ``splitlines`` knows and YAML does not: line numbers would differ.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e]")
+
+
+def _inside(body: str, starts: list[int], cuts: list[int],
+            spans: list[tuple[int, int, int]] | None) -> list[bool]:
+    """Per block (its first line and the line after its text), whether its record's
+    parsed span starts on its first line and ends within its text."""
+    if spans is None or len(spans) != len(starts) or _OTHER_BREAKS.search(body):
+        return [False] * len(starts)
+    return [first == start and (line < cut or (line == cut and column == 0))
+            for (first, line, column), start, cut in zip(spans, starts, cuts, strict=True)]
 
 
 def _whole(bom: bool, body: str, documents: list) -> Layout:

@@ -195,3 +195,18 @@ def test_a_load_that_would_leave_a_kept_edit_dangling_is_refused(loaded, tmp_pat
         loaded.load(write_dataset(tmp_path / "r2", projects=projects, risks=risks), "loader", "r2",
                     on_conflict="ours")
     assert loaded.version == version
+
+
+def test_a_first_fill_is_checked_once_and_later_loads_again_with_the_store_s_edits(
+        store, mini, monkeypatch):
+    """A new store holds the release alone, which reading it checked already; once the
+    store has records, the dataset a load leaves (edits kept) is checked again."""
+    from ca_atlas.store import release
+
+    merged = []
+    real = release._check_merged
+    monkeypatch.setattr(release, "_check_merged", lambda *a: merged.append(1) or real(*a))
+    store.load(mini, "atlas", "first start")
+    assert merged == []
+    store.load(mini, "atlas", "the same release again")
+    assert merged == [1]
