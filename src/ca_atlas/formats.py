@@ -20,6 +20,7 @@ module: it imports the standard library, PyYAML and :mod:`ca_atlas.model` only.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from typing import Any
@@ -84,11 +85,35 @@ _SCALARS = {tag: _CONSTRUCTOR.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR)}
 
 
+_FAILED = object()
+
+
+@functools.lru_cache(maxsize=16_384)
+def _plain(value: str) -> Any:
+    """The value of the plain scalar ``value``, or ``_FAILED`` (then :func:`_scalar` says
+    why, with its place). Worked out once per distinct text: a dataset repeats its keys and
+    most of its values, and every value this gives is immutable (text, number, boolean,
+    None, date), so sharing it is safe."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    construct = _SCALARS.get(tag)
+    if construct is None:
+        return _FAILED
+    try:
+        return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    except Exception:  # noqa: BLE001 - _scalar reports it
+        return _FAILED
+
+
 def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
     """A scalar's value as PyYAML's safe loader gives it (plain scalars resolved to null,
     booleans, numbers and dates; quoted ones are text)."""
     if not event.implicit[0]:
         return event.value
+    value = _plain(event.value)
+    if value is not _FAILED:
+        return value
     tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
     if tag == _STR:
         return event.value
