@@ -41,7 +41,9 @@ def coverage(projects: pd.DataFrame) -> pd.DataFrame:
 def gaps(projects: pd.DataFrame) -> pd.DataFrame:
     """Records missing something an analyst would want: amount, USD value, location, dates."""
     rows = []
-    for p in projects.itertuples():
+    columns = ["id", "name", "country_name", "confidence", "amount_value", "amount_usd", "lat",
+               "date_announced", "date_signed", "date_start", "sources"]
+    for p in projects[columns].itertuples():  # the columns read, not every one
         missing = []
         if p.amount_value is None or p.amount_value != p.amount_value:
             missing.append("amount")
@@ -81,8 +83,9 @@ def conflicts(projects: pd.DataFrame) -> pd.DataFrame:
     if "other_figures" not in projects.columns:
         return pd.DataFrame(columns=columns)
     rows = []
-    for p in projects.itertuples():
-        for f in p.other_figures or []:
+    having = projects[[isinstance(f, list) and bool(f) for f in projects["other_figures"]]]
+    for p in having.itertuples():  # the few records that have any
+        for f in p.other_figures:
             rows.append({
                 "id": p.id, "project": p.name,
                 "recorded": _figure_text(p.amount_value, p.amount_currency, p.amount_measure,
@@ -169,7 +172,7 @@ def source_strength(projects: pd.DataFrame) -> dict[str, float]:
 def weak_sources(projects: pd.DataFrame) -> pd.DataFrame:
     """Projects with fewer than two independent sources or no primary source."""
     rows = []
-    for p in projects.itertuples():
+    for p in projects[["id", "name", "sources", "confidence"]].itertuples():
         independent, primary = independent_sources(p.sources), has_primary(p.sources)
         if independent < 2 or not primary:
             rows.append({"id": p.id, "project": p.name, "independent sources": independent,
@@ -211,7 +214,7 @@ def status_flag(as_of: str | None, today: str) -> str | None:
 def status_dating(projects: pd.DataFrame, today: str) -> pd.DataFrame:
     """Projects whose status is not dated or not confirmed for two years, oldest first."""
     rows = []
-    for p in projects.itertuples():
+    for p in projects[["id", "name", "status", "status_as_of"]].itertuples():
         flag = status_flag(p.status_as_of, today)
         if flag:
             as_of = "" if geo.missing(p.status_as_of) else p.status_as_of
