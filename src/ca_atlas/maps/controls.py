@@ -71,8 +71,7 @@ class AccessibleMap(MacroElement):
           };
           // a feature's label, escaped by the server; applied each time it is drawn
           const reach = (layer, label) => {
-            const name = text(label);
-            layer.on('add', () => button(layer, name));
+            layer.on('add', () => button(layer, text(label)));
           };
           const watch = (map) => map.on('layeradd', (event) => {
             const layer = event.layer;
