@@ -228,6 +228,9 @@ def project_layer(view: View, selected: str | None = None,
         marker=folium.CircleMarker(radius=6, fill=True, weight=1.5),
         # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
         # cluster has no map of its own and throws on every hover. The text is escaped.
+        # A circle's tooltip (with its hover and keyboard-focus listeners) is made when
+        # the circle is drawn and dropped when it is not: most circles of a big view sit
+        # in clusters, and a filter change need not make 1,000 tooltips nobody sees.
         on_each_feature=JsCode(
             "function (feature, layer) {"
             f" const colors = {palette}; const p = feature.properties;"
@@ -237,7 +240,8 @@ def project_layer(view: View, selected: str | None = None,
             "  color: edge, fillOpacity: p.known ? 0.9 : 0.35});"
             " layer.on('mouseover', () => layer.setStyle({weight: 4, color: '#000000'}));"
             " layer.on('mouseout', () => layer.setStyle({weight: 1.5, color: edge}));"
-            " layer.bindTooltip(p.label, {sticky: true});"
+            " layer.on('add', () => layer.bindTooltip(p.label, {sticky: true}));"
+            " layer.on('remove', () => layer.unbindTooltip());"
             " atlasA11y.reach(layer, p.label); }"),
     ).add_to(target)
     if selected:
