@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import briefing, files, frames, integrity, money, records, summit
+from . import briefing, files, frames, heap, integrity, money, records, summit
 from .atlas import Atlas, disabled_parts
 from .dataset import FILES, Documents, default_data_dir, fingerprint
 from .dataset import read as read_documents
@@ -67,7 +67,8 @@ def _guarded(label: str, run) -> Atlas:
     """``run()``, with any failure but a DatasetError turned into one (the app's last-good
     fallback needs a DatasetError)."""
     try:
-        return run()
+        with heap.bulk_build():
+            return run()
     except DatasetError:
         raise
     except Exception as exc:  # noqa: BLE001 - see the docstring

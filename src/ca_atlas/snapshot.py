@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from . import heap
 from .atlas import Atlas
 
 #: The modules whose code decides what an atlas holds: a change to any of them is a new key.
@@ -54,7 +55,12 @@ def load_or_build(folder: Path | str, source: str, version: str,
                   build: Callable[[], Atlas]) -> Atlas:
     """The atlas of ``source`` at ``version`` from its snapshot in ``folder``, else
     ``build()`` (which raises for an invalid dataset: nothing is then written)."""
-    folder = Path(folder)
+    with heap.bulk_build():
+        return _load_or_build(Path(folder), source, version, build)
+
+
+def _load_or_build(folder: Path, source: str, version: str,
+                   build: Callable[[], Atlas]) -> Atlas:
     path = _path(folder, source, version)
     try:
         with open(path, "rb") as fh:

@@ -71,7 +71,7 @@ def test_leaf_modules_stay_light():
 #: (DESIGN.md: files -> data -> view -> analysis -> render -> briefing -> ui/pages/cli).
 LAYERS = {
     "leaf": {"model", "safe", "geo", "view", "theme", "server", "assets", "formats", "files",
-             "access", "snapshot", "source_kinds", "served_files", "memo",
+             "access", "snapshot", "source_kinds", "served_files", "memo", "heap",
              "atlas"},
     "data": {"validation", "records", "tables", "boundaries", "summit", "briefing",
              "dataset", "integrity", "money", "frames", "catalog", "changes", "editing",

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from .. import heap
 from ..model import Problem, quote
 from . import dataset, engine, history, release, rules, writer
 from .errors import Conflict, Invalid, StoreError, differing_fields
@@ -368,6 +369,12 @@ class Store:
         ``on_conflict`` settles them, :class:`~.errors.Invalid` for a release that fails
         the checks. ``only_if_empty``: do nothing if a release was ever loaded."""
         who, why = history.check_who_why(who, why)
+        with heap.bulk_build():
+            return self._load(directory, who, why, on_conflict, only_if_empty)
+
+    def _load(self, directory: Path | str, who: str, why: str,
+              on_conflict: str | dict[str, str] | None, only_if_empty: bool
+              ) -> release.LoadReport:
         incoming = dataset.read(directory)
         with self.engine.begin() as conn:
             if self.dialect == "postgresql":

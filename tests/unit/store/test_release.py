@@ -210,3 +210,18 @@ def test_a_first_fill_is_checked_once_and_later_loads_again_with_the_store_s_edi
     assert merged == []
     store.load(mini, "atlas", "the same release again")
     assert merged == [1]
+
+
+def test_a_load_reads_and_writes_with_the_cyclic_collector_off(store, mini, monkeypatch):
+    """A release of 10,000 records is millions of objects: no full collector pass while
+    they are made (ca_atlas.heap); the collector is back on afterwards."""
+    import gc
+
+    from ca_atlas.store import dataset, release
+
+    seen = []
+    read, load = dataset.read, release.load
+    monkeypatch.setattr(dataset, "read", lambda *a: seen.append(gc.isenabled()) or read(*a))
+    monkeypatch.setattr(release, "load", lambda *a: seen.append(gc.isenabled()) or load(*a))
+    store.load(mini, "atlas", "first start")
+    assert seen == [False, False] and gc.isenabled()
