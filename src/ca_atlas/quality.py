@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from . import geo, model, source_kinds
+from . import geo, memo, model, source_kinds
 
 
 def counts(projects: pd.DataFrame, column: str, labels: dict[str, str] | None = None
@@ -42,9 +42,10 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
     """Records missing something an analyst would want: amount, USD value, location, dates."""
     rows = []
     columns = ["id", "name", "country_name", "confidence", "amount_value", "amount_usd", "lat",
-               "date_announced", "date_signed", "date_start", "sources"]
-    for p in projects[columns].itertuples():  # the columns read, not every one
-        missing = []
+               "date_announced", "date_signed", "date_start"]
+    independent = source_counts(projects)[0]
+    for p, sources in zip(projects[columns].itertuples(), independent, strict=True):
+        missing = []  # (the columns read, not every one)
         if p.amount_value is None or p.amount_value != p.amount_value:
             missing.append("amount")
         elif p.amount_usd != p.amount_usd:
@@ -53,7 +54,7 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
             missing.append("location")
         if not any(getattr(p, f"date_{k}") for k in ("announced", "signed", "start")):
             missing.append("dates")
-        if independent_sources(p.sources) < 2:
+        if sources < 2:
             missing.append("a second source")
         if missing:
             rows.append({"id": p.id, "project": p.name, "country": p.country_name,
@@ -157,23 +158,33 @@ def has_primary(sources: list[dict] | None) -> bool:
     return any(source_kind(s) == "primary" for s in sources or [])
 
 
+def source_counts(projects: pd.DataFrame) -> tuple[list[int], list[bool]]:
+    """Per project, in order: its independent sources and whether one is primary. Worked
+    out once per frame (:mod:`ca_atlas.memo`; the loaded dataset's is shared and
+    read-only): the shares, the weak records and the gaps all read them."""
+    def count() -> tuple[list[int], list[bool]]:
+        sources = projects["sources"].tolist()
+        return [independent_sources(s) for s in sources], [has_primary(s) for s in sources]
+
+    return memo.per_object(projects, "quality.source_counts", count)
+
+
 def source_strength(projects: pd.DataFrame) -> dict[str, float]:
     """The shares of projects with at least two independent sources (``two_sources``) and
     with at least one primary source (``primary``); 1.0 each for no projects."""
     if not len(projects):
         return {"two_sources": 1.0, "primary": 1.0}
-    sources = projects["sources"]
-    return {
-        "two_sources": float(sources.map(lambda s: independent_sources(s) >= 2).mean()),
-        "primary": float(sources.map(has_primary).mean()),
-    }
+    independent, primary = source_counts(projects)
+    return {"two_sources": sum(n >= 2 for n in independent) / len(independent),
+            "primary": sum(primary) / len(primary)}
 
 
 def weak_sources(projects: pd.DataFrame) -> pd.DataFrame:
     """Projects with fewer than two independent sources or no primary source."""
     rows = []
-    for p in projects[["id", "name", "sources", "confidence"]].itertuples():
-        independent, primary = independent_sources(p.sources), has_primary(p.sources)
+    counts = zip(*source_counts(projects), strict=True)
+    for p, (independent, primary) in zip(projects[["id", "name", "confidence"]].itertuples(),
+                                         counts, strict=True):
         if independent < 2 or not primary:
             rows.append({"id": p.id, "project": p.name, "independent sources": independent,
                          "primary source": primary, "confidence": p.confidence})

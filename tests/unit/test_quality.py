@@ -35,3 +35,14 @@ def test_usd_coverage_counts_reported_amounts_that_convert(mini_atlas):
     assert reported == projects["amount_value"].notna().sum() and in_usd == reported
     projects.loc[projects.index[0], "amount_usd"] = float("nan")
     assert quality.usd_coverage(projects) == (reported, reported - 1)
+
+
+def test_source_counts_are_worked_out_once_per_frame(mini_atlas, monkeypatch):
+    projects = mini_atlas.projects
+    first = quality.source_counts(projects)
+    assert first == ([quality.independent_sources(s) for s in projects["sources"]],
+                     [quality.has_primary(s) for s in projects["sources"]])
+    monkeypatch.setattr(quality, "independent_sources", lambda s: 1 / 0)
+    assert quality.source_counts(projects) is first  # the shares, weak records and gaps
+    quality.gaps(projects)
+    quality.weak_sources(projects)
