@@ -43,8 +43,8 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
     rows = []
     columns = ["id", "name", "country_name", "confidence", "amount_value", "amount_usd", "lat",
                "date_announced", "date_signed", "date_start"]
-    independent = source_counts(projects)[0]
-    for p, sources in zip(projects[columns].itertuples(), independent, strict=True):
+    counts = source_counts(projects)[0]
+    for p, independent in zip(projects[columns].itertuples(), counts, strict=True):
         missing = []  # (the columns read, not every one)
         if p.amount_value is None or p.amount_value != p.amount_value:
             missing.append("amount")
@@ -54,7 +54,7 @@ def gaps(projects: pd.DataFrame) -> pd.DataFrame:
             missing.append("location")
         if not any(getattr(p, f"date_{k}") for k in ("announced", "signed", "start")):
             missing.append("dates")
-        if sources < 2:
+        if independent < 2:
             missing.append("a second source")
         if missing:
             rows.append({"id": p.id, "project": p.name, "country": p.country_name,
