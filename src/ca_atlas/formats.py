@@ -23,7 +23,7 @@ import csv
 import functools
 import io
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -85,25 +85,30 @@ _SCALARS = {tag: _CONSTRUCTOR.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp", _STR)}
 
 
-_FAILED = object()
+class _Refused(NamedTuple):
+    """Why a plain scalar has no value: its resolved tag, and the constructor's error
+    (None where the tag has no constructor: a merge or value key)."""
+
+    tag: str
+    reason: str | None
 
 
 @functools.lru_cache(maxsize=16_384)
 def _plain(value: str) -> Any:
-    """The value of the plain scalar ``value``, or ``_FAILED`` (then :func:`_scalar` says
-    why, with its place). Worked out once per distinct text: a dataset repeats its keys and
-    most of its values, and every value this gives is immutable (text, number, boolean,
-    None, date), so sharing it is safe."""
+    """The value of the plain scalar ``value``, or :class:`_Refused` (then :func:`_scalar`
+    says why, with its place). Worked out once per distinct text: a dataset repeats its
+    keys and most of its values, and every value this gives is immutable (text, number,
+    boolean, None, date), so sharing it is safe."""
     tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _STR:
         return value
     construct = _SCALARS.get(tag)
     if construct is None:
-        return _FAILED
+        return _Refused(tag, None)
     try:
         return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-    except Exception:  # noqa: BLE001 - _scalar reports it
-        return _FAILED
+    except Exception as exc:  # noqa: BLE001 - any failure is this scalar's
+        return _Refused(tag, str(exc))
 
 
 def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
@@ -112,23 +117,15 @@ def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
     if not event.implicit[0]:
         return event.value
     value = _plain(event.value)
-    if value is not _FAILED:
+    if not isinstance(value, _Refused):
         return value
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
-    if tag == _STR:
-        return event.value
-    construct = _SCALARS.get(tag)
     where = _at(event.start_mark)
-    if construct is None:  # '<<' (a merge key) or '=' (a value key)
+    if value.reason is None:  # '<<' (a merge key) or '=' (a value key)
         raise error(name, f"uses {quote(event.value, 10)} at {where}, which plain YAML "
                            "data does not use; quote it if it is text")
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
-    try:
-        return construct(_CONSTRUCTOR, node)
-    except Exception as exc:  # noqa: BLE001 - any failure is this scalar's
-        raise error(name, f"is not valid YAML at {where}: {quote(event.value, 40)} cannot be "
-                           f"read as {tag.rsplit(':', 1)[-1]} "
-                           f"({quote(str(exc), 100, bare=True)})") from None
+    raise error(name, f"is not valid YAML at {where}: {quote(event.value, 40)} cannot be "
+                       f"read as {value.tag.rsplit(':', 1)[-1]} "
+                       f"({quote(value.reason, 100, bare=True)})")
 
 
 def _compose(name: str, text: str, spans: list[tuple[int, int, int]] | None = None) -> Any:
