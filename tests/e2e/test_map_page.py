@@ -255,3 +255,52 @@ def test_a_layer_file_that_cannot_be_had_is_said_on_the_map(guarded, app_url, at
     alert.wait_for(timeout=30_000)
     assert "could not be loaded" in alert.inner_text()
     assert ab.probe(frame).raw["corridorPaths"] == 0
+
+
+def _choose_sector(page, label: str | None) -> None:
+    """Show one sector through the sidebar, as a person does; None removes the chosen one."""
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+        has=page.get_by_text("Sector", exact=True))
+    if label is None:
+        box.locator("[data-tag]").first.get_by_role("button").first.click()
+        return
+    box.locator("input").first.click()
+    page.keyboard.type(label)
+    page.get_by_role("option", name=label, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_sidebar_filter_changes_redraw_projects_in_the_same_map(guarded, app_url, atlas):
+    """A filter change through the sidebar replaces the projects on the map the page
+    keeps (no new map, no base fetched again); the projects come from the base's file of
+    every project, fetched once, and the view sends their positions, not their features."""
+    page = guarded.page
+    fetched = []
+    page.on("response", lambda r: "/_atlas/layer/" in r.url and fetched.append(r.url))
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: sent.append(
+        payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+    exp = expected(atlas, {})
+    assert_map_matches(open_map(page, app_url, {}, exp), exp)
+    ab.map_frame(page).evaluate("() => { window.map.__sameMap = true; }")
+    files_at_start = len(fetched)
+    for sector in ("power", "transport", None, "power"):
+        sent.clear()
+        previous = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+            has=page.get_by_text("Sector", exact=True)).locator("[data-tag]").count()
+        if previous and sector is not None:
+            _choose_sector(page, None)
+            ab.wait_ready(page)
+        _choose_sector(page, model.SECTORS[sector] if sector else None)
+        ab.wait_ready(page)
+        exp = expected(atlas, {"sector": sector} if sector else {})
+        state = ab.wait_map(page, lambda s, n=len(exp.placed_ids): s.dom_project_count == n)
+        assert_map_matches(state, exp)
+        assert ab.map_frame(page).evaluate("() => window.map.__sameMap === true"), (
+            f"the map was made anew for {sector}")
+        assert not any("project_id" in frame for frame in sent), (
+            f"the view for {sector} carried project features")
+    # one more file at most (the projects'), fetched once whatever the changes
+    assert len(fetched) - files_at_start <= 1, fetched
+    assert len(set(fetched)) == len(fetched), fetched
+    guarded.assert_clean()

@@ -295,6 +295,28 @@ def test_a_filter_change_leaves_the_base_map_and_its_key(mini_atlas, monkeypatch
     assert _component_args(mini_atlas, ViewState(), monkeypatch) == before
 
 
+def test_the_page_s_views_name_their_projects_by_position_in_the_base(mini_atlas, monkeypatch):
+    """The base keeps every located project's feature; a view sends positions there, and
+    they pick exactly the view's located projects."""
+    from ca_atlas.maps import layers
+
+    base = _component_args(mini_atlas, ViewState(), monkeypatch)["script"]
+    [points] = re.findall(r"let features = (\[.*\]);$", base, re.MULTILINE)
+    points = json.loads(points)
+    for state in (ViewState(), ViewState(sectors=("power",)), ViewState(countries=("KGZ",))):
+        sent = _component_args(mini_atlas, state, monkeypatch)["feature_group"]
+        assert '"project_id"' not in sent  # no feature travels with the view
+        [positions] = re.findall(r"atlasPoints\.pick\((\[[0-9, ]*\])\)", sent)
+        picked = [points[n]["properties"]["project_id"] for n in json.loads(positions)]
+        view = query.apply(mini_atlas, state).projects
+        assert picked == view[view["lat"].notna()]["id"].tolist(), state
+    # past the limit, the base has no points and the view carries its features
+    monkeypatch.setattr(layers, "POSITIONS_LIMIT", len(points) - 1)
+    args = _component_args(mini_atlas, ViewState(), monkeypatch)
+    assert "atlasPoints" not in args["script"] + args["feature_group"]
+    assert '"project_id"' in args["feature_group"]
+
+
 def test_the_view_names_the_corridors_and_risks_it_shows(mini_atlas):
     from ca_atlas.maps import reference
 
@@ -367,8 +389,15 @@ def test_the_page_s_base_carries_addresses_of_its_big_layers(mini_atlas, monkeyp
     assert not re.search(r'geo_json_\w+_add\(\{"', served["script"])
     inline_layers = [json.loads(m) for m in re.findall(r'^\s*geo_json_\w+_add\((\{.*\})\);$',
                                                        inline["script"], re.MULTILINE)]
+    # and every located project's feature, which views name by position
+    [points] = re.findall(r"let features = (\[.*\]);$", inline["script"], re.MULTILINE)
+    inline_layers.append({"type": "FeatureCollection", "features": json.loads(points)})
+    assert "let features = null;" in served["script"]
     files = [json.loads(served_files.payload(name)) for name in links]
-    assert sorted(map(json.dumps, files)) == sorted(map(json.dumps, inline_layers))
+    def canonical(layers):
+        return sorted(json.dumps(layer, sort_keys=True) for layer in layers)
+
+    assert canonical(files) == canonical(inline_layers)
     # the notice is set up before the first request; the view's layers are the same
     assert served["script"].index("ajaxError") < served["script"].index("$.ajax(")
     assert served["feature_group"] == inline["feature_group"]

@@ -75,7 +75,7 @@ def view_layers(atlas: Atlas, view: View, state: ViewState, *, theme: Theme = NO
     """What a view adds to the base: one feature group per layer shown, and a last one that
     fills the legend and (with ``fit``) moves the map to the view's countries. With
     ``reference`` (a base that holds every corridor and risk note), those two layers are
-    sent as the ids the view shows."""
+    sent as the ids the view shows, and the projects as positions in the base's points."""
     groups = []
     if highlight:
         groups.append(highlight_layer(atlas, highlight, theme))
@@ -84,7 +84,8 @@ def view_layers(atlas: Atlas, view: View, state: ViewState, *, theme: Theme = NO
     if "risks" in state.layers and not reference:
         groups.append(risk_layer(view, theme, atlas=atlas))
     if "projects" in state.layers:
-        groups.append(project_layer(view, selected=state.project, theme=theme, atlas=atlas))
+        groups.append(project_layer(view, selected=state.project, theme=theme, atlas=atlas,
+                                    reference_points=reference))
     # A long legend would cover a fifth of the map: it starts folded, one click away.
     if legend_open is None:
         legend_open = view.projects["sector"].nunique() <= theme.legend_folds_past

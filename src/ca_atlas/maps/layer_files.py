@@ -40,7 +40,14 @@ def serve_layers(m: folium.Map, prefix: str) -> folium.Map:
     vendored), so everything that follows it in the map's script (the layer registry,
     styles, the view's layers) finds its features there, as with inline data.
     """
+    from .reference import ProjectPoints
+
     for element in list(reuse.elements(m)):
+        if isinstance(element, ProjectPoints):
+            sha, size = served_files.publish(element.data)  # one collection per dataset
+            if size >= MIN_BYTES:
+                element.url = f"{prefix}{sha}.json"
+            continue
         if not isinstance(element, folium.GeoJson) or not isinstance(element.data, dict):
             continue
         if len(element.data.get("features", ())) == 0:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import folium
 import folium.plugins
 import geopandas as gpd
+from branca.element import MacroElement
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from .. import geo, memo, model, popups, safe
 from ..atlas import Atlas
@@ -182,6 +184,76 @@ def project_features(projects: gpd.GeoDataFrame, atlas: Atlas | None = None) -> 
                  _project_features)
 
 
+#: Past this many located projects in the dataset, views carry their own features: the
+#: base's file of every project (about 280 bytes each) would outweigh what it saves.
+POSITIONS_LIMIT = 20_000
+#: The options of a project's circle before its feature styles it (:func:`project_on_each`).
+MARKER = {"radius": 6, "fill": True, "weight": 1.5}
+
+
+def points_by_position(atlas: Atlas) -> bool:
+    """Whether a map page's base carries every located project of ``atlas`` and views
+    name theirs by position (:data:`POSITIONS_LIMIT`)."""
+    return placed_count(atlas.projects) <= POSITIONS_LIMIT
+
+
+def located_positions(atlas: Atlas) -> dict:
+    """Row label -> position in :func:`project_features` of the whole dataset (the order
+    of the base's :class:`.reference.ProjectPoints`), made once per dataset."""
+    def build():
+        table = memo.per_object(atlas.projects, "projects",
+                                lambda: dict(_project_features(atlas.projects)))
+        return {label: n for n, label in enumerate(table)}
+    return memo.per_object(atlas.projects, "project positions", build)
+
+
+def project_on_each(scale: float) -> JsCode:
+    """``onEachFeature`` of the project circles: each is styled in the browser from its
+    feature's sector and radius (a style computed in Python per feature makes folium ship
+    a lookup table as large as the data, so the hover emphasis is set here too, not
+    through folium's highlight_function)."""
+    palette = safe.js_value(model.SECTOR_COLORS)
+    # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
+    # cluster has no map of its own and throws on every hover. The text is escaped.
+    # A circle's tooltip (with its hover and keyboard-focus listeners) is made when
+    # the circle is drawn and dropped when it is not: most circles of a big view sit
+    # in clusters, and a filter change need not make 1,000 tooltips nobody sees.
+    return JsCode(
+        "function (feature, layer) {"
+        f" const colors = {palette}; const p = feature.properties;"
+        " const fill = colors[p.sector] || '#777777';"
+        " const edge = p.known ? '#FFFFFF' : fill;"
+        f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
+        "  color: edge, fillOpacity: p.known ? 0.9 : 0.35});"
+        " layer.on('mouseover', () => layer.setStyle({weight: 4, color: '#000000'}));"
+        " layer.on('mouseout', () => layer.setStyle({weight: 1.5, color: edge}));"
+        " layer.on('add', () => layer.bindTooltip(p.label, {sticky: true}));"
+        " layer.on('remove', () => layer.unbindTooltip());"
+        " atlasA11y.reach(layer, p.label); }")
+
+
+class ProjectsByPosition(MacroElement):
+    """A view's project circles from the base's features (:class:`.reference.ProjectPoints`),
+    named by position: drawn as folium's GeoJSON layer with circle markers would draw them."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(
+          {type: "FeatureCollection", features: atlasPoints.pick({{ this.positions|tojson }})},
+          {pointToLayer: (feature, latlng) => new L.CircleMarker(latlng, {{ this.marker|tojson }}),
+           onEachFeature: {{ this.on_each }}}
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, positions: list[int], on_each: JsCode):
+        super().__init__()
+        self._name = "ProjectsByPosition"
+        self.positions = positions
+        self.on_each = on_each.js_code
+        self.marker = MARKER
+
+
 def placed_count(projects: gpd.GeoDataFrame) -> int:
     """Projects with a location: what the map would draw as points."""
     return int(projects["lat"].notna().sum())
@@ -189,9 +261,14 @@ def placed_count(projects: gpd.GeoDataFrame) -> int:
 
 def project_layer(view: View, selected: str | None = None,
                   theme: Theme = NORMAL, cluster: bool = True,
-                  atlas: Atlas | None = None) -> folium.FeatureGroup:
+                  atlas: Atlas | None = None,
+                  reference_points: bool = False) -> folium.FeatureGroup:
     """The view's projects: a circle each (in marker clusters), or past
-    :data:`grid.POINT_LIMIT` located projects, counts on a grid (see :mod:`.grid`)."""
+    :data:`grid.POINT_LIMIT` located projects, counts on a grid (see :mod:`.grid`).
+
+    With ``reference_points`` (a base map holding every located project of ``atlas``,
+    :class:`.reference.ProjectPoints`, when :func:`points_by_position` allows), the view
+    sends the positions of its projects there, not their features."""
     group = folium.FeatureGroup(name=LAYER_NAMES["projects"])
     routes = view.projects[view.projects["route"].notna()]
     if len(routes):
@@ -207,8 +284,15 @@ def project_layer(view: View, selected: str | None = None,
         group.add_child(grid.GridCounts(grid.levels(placed["lat"].to_numpy(dtype=float),
                                                     placed["lon"].to_numpy(dtype=float))))
         return group
-    features = project_features(view.projects, atlas)
-    if not features:
+    if atlas is not None and reference_points and points_by_position(atlas):
+        # the features are the base's (:class:`.reference.ProjectPoints`): the view names
+        # them by position, a few bytes each instead of a whole feature
+        positions = located_positions(atlas)
+        shown = [positions[i] for i in view.projects.index if i in positions]
+        features = None
+    else:
+        shown = features = project_features(view.projects, atlas)
+    if not shown:
         return group
     target = group
     if cluster:
@@ -218,32 +302,12 @@ def project_layer(view: View, selected: str | None = None,
                      "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
         )
         target.add_to(group)
-    scale = theme.marker_scale
-    # Styled in the browser from each feature's sector and radius: a style computed in
-    # Python per feature makes folium ship a lookup table as large as the data (so the
-    # hover emphasis is set here too, not through folium's highlight_function).
-    palette = safe.js_value(model.SECTOR_COLORS)
-    folium.GeoJson(
-        _collection(features),
-        marker=folium.CircleMarker(radius=6, fill=True, weight=1.5),
-        # Tooltips are bound on each circle: a GeoJsonTooltip on a layer inside a marker
-        # cluster has no map of its own and throws on every hover. The text is escaped.
-        # A circle's tooltip (with its hover and keyboard-focus listeners) is made when
-        # the circle is drawn and dropped when it is not: most circles of a big view sit
-        # in clusters, and a filter change need not make 1,000 tooltips nobody sees.
-        on_each_feature=JsCode(
-            "function (feature, layer) {"
-            f" const colors = {palette}; const p = feature.properties;"
-            " const fill = colors[p.sector] || '#777777';"
-            " const edge = p.known ? '#FFFFFF' : fill;"
-            f" layer.setStyle({{radius: p.radius * {scale}, fillColor: fill, weight: 1.5,"
-            "  color: edge, fillOpacity: p.known ? 0.9 : 0.35});"
-            " layer.on('mouseover', () => layer.setStyle({weight: 4, color: '#000000'}));"
-            " layer.on('mouseout', () => layer.setStyle({weight: 1.5, color: edge}));"
-            " layer.on('add', () => layer.bindTooltip(p.label, {sticky: true}));"
-            " layer.on('remove', () => layer.unbindTooltip());"
-            " atlasA11y.reach(layer, p.label); }"),
-    ).add_to(target)
+    on_each = project_on_each(theme.marker_scale)
+    if features is None:
+        target.add_child(ProjectsByPosition(shown, on_each))
+    else:
+        folium.GeoJson(_collection(features), marker=folium.CircleMarker(**MARKER),
+                       on_each_feature=on_each).add_to(target)
     if selected:
         chosen = view.projects[view.projects["id"] == selected]
         for p in chosen.itertuples():
@@ -252,7 +316,7 @@ def project_layer(view: View, selected: str | None = None,
             folium.CircleMarker(
                 location=(round(p.geometry.y, PRECISION), round(p.geometry.x, PRECISION)),
                 radius=marker_radius(None if p.amount_usd != p.amount_usd else p.amount_usd)
-                * scale + 7,
+                * theme.marker_scale + 7,
                 color="#000000", weight=3, fill=False, interactive=False, pane=RING_PANE,
             ).add_to(group)
     return group

@@ -1,9 +1,16 @@
-"""Corridors and risk notes drawn once in the base map, shown or hidden per view by ids.
+"""Corridors and risk notes drawn once in the base map, shown or hidden per view by ids;
+and every located project's feature, kept in the base for views that name theirs.
 
 On the map page the corridors and risk notes (hundreds of KB of geometry and popups) are
 part of the base the component keeps: a filter change sends only which of them the view
 shows (a list of ids, or "all", per layer) and the browser hides the rest. The page's base
 therefore does not change when the country filter or the layers do.
+
+The projects' features are in the base too (:class:`ProjectPoints`, a file the browser
+fetches the first time a view draws circles): a view's project layer sends the positions
+of its projects (:class:`.layers.ProjectsByPosition`), so a filter change carries a few KB
+where it carried every feature again (about 280 KB for 1,000 projects), and the browser
+evaluates no data script. Up to :data:`.layers.POSITIONS_LIMIT` located projects.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .. import memo
 from ..atlas import Atlas
 from ..query import View, ViewState
 from ..theme import NORMAL, Theme
@@ -88,9 +96,43 @@ class ShowOnly(MacroElement):
         self.shown = shown
 
 
+class ProjectPoints(MacroElement):
+    """Defines ``atlasPoints.pick(positions)``: features of every located project of the
+    dataset, in :func:`.layers.located_positions` order. Inline, or (with ``url``, set by
+    :func:`.layer_files.serve_layers`) fetched once when a view first needs them, with
+    folium's own synchronous request: the view's script that asks goes on with them."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.atlasPoints = (function () {
+          let features = {{ (this.data["features"] if this.url is none else none)|tojson }};
+          const load = () => {
+            if (features === null) {
+              $.ajax({{ this.url|tojson }}, {dataType: "json", async: false})
+                .done((data) => { features = data.features; });
+            }
+            return features || [];
+          };
+          return {pick: (positions) => {
+            const all = load();
+            return positions.map((n) => all[n]).filter((f) => f !== undefined);
+          }};
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "ProjectPoints"
+        self.data = data
+        self.url: str | None = None
+
+
 def add_reference_layers(atlas: Atlas, m, theme: Theme = NORMAL) -> None:
-    """Every corridor and risk note of the dataset, registered to be filtered per view."""
-    from .layers import corridor_layer, risk_layer
+    """Every corridor and risk note of the dataset, registered to be filtered per view;
+    and, up to :data:`.layers.POSITIONS_LIMIT`, every located project's feature."""
+    from .base import _collection
+    from .layers import corridor_layer, points_by_position, project_features, risk_layer
 
     everything = View(projects=atlas.projects.iloc[0:0], corridors=atlas.corridors,
                       segments=atlas.segments, risks=atlas.risks,
@@ -101,6 +143,11 @@ def add_reference_layers(atlas: Atlas, m, theme: Theme = NORMAL) -> None:
         for layer in list(group._children.values()):
             layer.add_child(Filterable(kind, KINDS[kind][0]))
         group.add_to(m)
+    if points_by_position(atlas):
+        # one collection per dataset, so that it is serialised once (layer_files)
+        m.add_child(ProjectPoints(memo.per_object(
+            atlas.projects, "project points",
+            lambda: _collection(project_features(atlas.projects, atlas)))))
 
 
 def shown(atlas: Atlas, view: View, state: ViewState) -> dict:
