@@ -439,7 +439,8 @@ def test_text_in_a_map_is_never_read_as_a_template():
     m = RegionMap(location=(41.3, 69.2))
     folium.Marker((41.3, 69.2), tooltip="{{ 7*7 }} {% for x in [1, 2] %}x{% endfor %}").add_to(m)
     html = m.get_root().render()
-    assert "{{ 7*7 }}" in html and "49" not in html
+    # (what Jinja would make of it; "49" alone may be part of an element's random id)
+    assert "{{ 7*7 }}" in html and "49 xx" not in html
 
 
 def test_the_region_map_does_not_walk_its_layers_for_bounds(mini_atlas):
