@@ -4,6 +4,8 @@ live in :mod:`ca_atlas.view`)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,12 +73,47 @@ def _among(values: pd.Series, wanted: pd.Series) -> list[bool]:
     return [value in keep for value in values.tolist()]
 
 
+#: The view state's fields :func:`apply` reads: views equal in these are the same view.
+FILTERS = ("countries", "sectors", "statuses", "investors", "investor_countries",
+           "japan_only", "year_min", "year_max", "usd_min_m", "usd_max_m", "search")
+#: Views kept per process (shared by every session), of the last :data:`KEEP_ATLASES`
+#: datasets (an edit makes a new one; older ones are not kept alive here): going back to
+#: a view shown before, on any page, filters nothing again.
+KEEP_VIEWS = 16
+KEEP_ATLASES = 2
+_VIEWS: OrderedDict[tuple, tuple[Atlas, View]] = OrderedDict()
+_VIEWS_LOCK = threading.Lock()
+
+
 def apply(atlas: Atlas, state: ViewState) -> View:
     """The projects, corridors and risk notes the view shows.
 
     Corridors and risk notes follow the country filter (those touching a chosen country);
-    the project filters do not narrow them.
+    the project filters do not narrow them. The frames are shared (the last
+    :data:`KEEP_VIEWS` views are kept): callers treat them as read-only.
     """
+    key = (id(atlas), *(getattr(state, name) for name in FILTERS))
+    with _VIEWS_LOCK:
+        hit = _VIEWS.get(key)
+        if hit is not None and hit[0] is atlas:
+            _VIEWS.move_to_end(key)
+            return hit[1]
+    view = _narrow(atlas, state)
+    with _VIEWS_LOCK:
+        _VIEWS[key] = (atlas, view)  # the atlas kept alive with it: its id names no other
+        _VIEWS.move_to_end(key)
+        recent: list[int] = []
+        for old_atlas, _ in reversed(_VIEWS.values()):
+            if id(old_atlas) not in recent:
+                recent.append(id(old_atlas))
+        for old_key in [k for k, (a, _) in _VIEWS.items() if id(a) not in recent[:KEEP_ATLASES]]:
+            del _VIEWS[old_key]
+        while len(_VIEWS) > KEEP_VIEWS:
+            _VIEWS.popitem(last=False)
+    return view
+
+
+def _narrow(atlas: Atlas, state: ViewState) -> View:
     keep = project_mask(atlas.projects, state)
     # every project (the first view, and any without filters): the frame itself, not a
     # copy of it (30 ms at 10,000 projects, every rerun)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import model
+from . import memo, model
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,12 @@ def measure_mix(projects: pd.DataFrame) -> pd.DataFrame:
 
 
 def measure_caption(projects: pd.DataFrame) -> str:
-    """One sentence naming what a dollar total adds up."""
+    """One sentence naming what a dollar total adds up (once per view's frame: the map
+    page's headline asks on every rerun)."""
+    return memo.per_view(projects, "measure caption", lambda: _measure_caption(projects))
+
+
+def _measure_caption(projects: pd.DataFrame) -> str:
     mix = measure_mix(projects)
     unknown = int(projects["amount_usd"].isna().sum())
     if mix.empty:

@@ -15,11 +15,22 @@ def test_a_value_is_built_once_per_object_and_name():
     assert len(calls) == 4
 
 
-def test_the_oldest_entries_go_past_the_limit(monkeypatch):
-    monkeypatch.setattr(memo, "_CACHE", type(memo._CACHE)())
-    monkeypatch.setattr(memo, "_KEEP", 2)
+def test_the_oldest_entries_go_past_the_limit():
+    recent = memo.Recent(keep=2)
     objects = [object() for _ in range(3)]
     for n, obj in enumerate(objects):
-        memo.per_object(obj, "n", lambda n=n: n)
-    assert memo.per_object(objects[0], "n", lambda: "rebuilt") == "rebuilt"
-    assert memo.per_object(objects[2], "n", lambda: "rebuilt") == 2
+        recent.get(obj, "n", lambda n=n: n)
+    assert recent.get(objects[0], "n", lambda: "rebuilt") == "rebuilt"
+    assert recent.get(objects[2], "n", lambda: "rebuilt") == 2
+
+
+def test_views_are_kept_apart_from_datasets(monkeypatch):
+    """Many views' values never push a dataset's out, and keep few frames alive."""
+    monkeypatch.setattr(memo, "_DATASETS", memo.Recent(keep=2))
+    monkeypatch.setattr(memo, "_VIEWS", memo.Recent(keep=2))
+    dataset = object()
+    memo.per_object(dataset, "n", lambda: "kept")
+    for _ in range(5):
+        memo.per_view(object(), "n", lambda: "view")
+    assert memo.per_object(dataset, "n", lambda: "rebuilt") == "kept"
+    assert len(memo._VIEWS._cache) == 2

@@ -52,3 +52,27 @@ def test_investors_follow_the_projects(mini_atlas):
     assert sorted(view.investors["name"]) == ["Kawasaki Heavy Industries", "Rönesans"]
 
 
+
+
+def test_a_view_shown_before_is_not_filtered_again(mini_atlas, monkeypatch):
+    state = ViewState(sectors=("power",))
+    first = query.apply(mini_atlas, state)
+    # the same filters (the selection and layers do not filter): the same frames
+    again = query.apply(mini_atlas, state.with_(project="kg-naryn-bridge", layers=("projects",)))
+    assert again is first
+    calls = []
+    monkeypatch.setattr(query, "_narrow", lambda a, s: calls.append(s) or first)
+    query.apply(mini_atlas, state)
+    assert calls == []
+    query.apply(mini_atlas, ViewState(sectors=("transport",)))
+    assert len(calls) == 1
+
+
+def test_views_of_old_datasets_are_let_go(mini_atlas):
+    import dataclasses
+
+    versions = [dataclasses.replace(mini_atlas) for _ in range(query.KEEP_ATLASES + 2)]
+    for atlas in versions:
+        query.apply(atlas, ViewState(sectors=("power",)))
+    kept = {id(atlas) for atlas, _ in query._VIEWS.values()}
+    assert kept == {id(a) for a in versions[-query.KEEP_ATLASES:]}

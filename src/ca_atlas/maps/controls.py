@@ -257,7 +257,7 @@ def legend_html(view: View, state: ViewState) -> str:
     """The legend's body: only what the view draws, every swatch drawn as on the map."""
     parts = []
     if "projects" in state.layers and len(view.projects):
-        present = set(view.projects["sector"])
+        present = set(view.projects["sector"].unique())  # not 10,000 Arrow scalars
         parts.append('<h4>Projects by sector</h4><div class="atl-grid">')
         parts += [_row(_swatch_circle(model.SECTOR_COLORS[s]), model.SECTORS[s])
                   for s in model.SECTORS if s in present]

@@ -280,9 +280,12 @@ def project_layer(view: View, selected: str | None = None,
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(group)
     if placed_count(view.projects) > grid.POINT_LIMIT:
-        placed = view.projects[["lat", "lon"]].dropna()  # two columns, not every one
-        group.add_child(grid.GridCounts(grid.levels(placed["lat"].to_numpy(dtype=float),
-                                                    placed["lon"].to_numpy(dtype=float))))
+        def levels():
+            placed = view.projects[["lat", "lon"]].dropna()  # two columns, not every one
+            return grid.levels(placed["lat"].to_numpy(dtype=float),
+                               placed["lon"].to_numpy(dtype=float))
+        # once per view's frame: a view shown before is the same frame (query.apply)
+        group.add_child(grid.GridCounts(memo.per_view(view.projects, "grid levels", levels)))
         return group
     if atlas is not None and reference_points and points_by_position(atlas):
         # the features are the base's (:class:`.reference.ProjectPoints`): the view names
