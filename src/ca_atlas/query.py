@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -73,9 +73,14 @@ def _among(values: pd.Series, wanted: pd.Series) -> list[bool]:
     return [value in keep for value in values.tolist()]
 
 
-#: The view state's fields :func:`apply` reads: views equal in these are the same view.
-FILTERS = ("countries", "sectors", "statuses", "investors", "investor_countries",
-           "japan_only", "year_min", "year_max", "usd_min_m", "usd_max_m", "search")
+#: The view state's fields that do not narrow the atlas (what is selected, drawn, asked of
+#: the network, presented): views that differ only in these are the same view. Any other
+#: field, including one added later, keeps views apart.
+NOT_FILTERS = frozenset({
+    "project", "layers", "basemap", "measures", "blocks", "origin", "destination",
+    "weight", "planned", "within_km", "briefing", "step", "present", "high_contrast",
+    "edit_kind", "record"})
+FILTERS = tuple(f.name for f in fields(ViewState) if f.name not in NOT_FILTERS)
 #: Views kept per process (shared by every session), of the last :data:`KEEP_ATLASES`
 #: datasets (an edit makes a new one; older ones are not kept alive here): going back to
 #: a view shown before, on any page, filters nothing again.

@@ -294,7 +294,8 @@ def test_sidebar_filter_changes_redraw_projects_in_the_same_map(guarded, app_url
         _choose_sector(page, model.SECTORS[sector] if sector else None)
         ab.wait_ready(page)
         exp = expected(atlas, {"sector": sector} if sector else {})
-        state = ab.wait_map(page, lambda s, n=len(exp.placed_ids): s.dom_project_count == n)
+        want = len(exp.placed_ids)
+        state = ab.wait_map(page, lambda s, want=want: s.dom_project_count == want)
         assert_map_matches(state, exp)
         assert ab.map_frame(page).evaluate("() => window.map.__sameMap === true"), (
             f"the map was made anew for {sector}")

@@ -76,3 +76,11 @@ def test_views_of_old_datasets_are_let_go(mini_atlas):
         query.apply(atlas, ViewState(sectors=("power",)))
     kept = {id(atlas) for atlas, _ in query._VIEWS.values()}
     assert kept == {id(a) for a in versions[-query.KEEP_ATLASES:]}
+
+
+def test_what_does_not_filter_is_named_from_the_view_state():
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(ViewState)}
+    assert query.NOT_FILTERS <= names  # a renamed field would filter nothing here
+    assert set(query.FILTERS) == names - query.NOT_FILTERS
