@@ -56,11 +56,13 @@ def _layout(fig: go.Figure, title: str, subtitle: str, theme: Theme = NORMAL) ->
 
 def in_column(fig: go.Figure) -> tuple[go.Figure, str]:
     """``fig`` laid out for a narrow column beside a briefing step's map on a shared screen:
-    shorter, the legend under the title in the subtitle's place, and the subtitle returned
-    as plain text to show under the chart."""
+    shorter, the legend under the plot (above it, a legend that wraps to several lines in
+    a narrow column ran over the title), taller by a line per legend entry, and the
+    subtitle returned as plain text to show under the chart."""
     title, _, subtitle = (fig.layout.title.text or "").partition("<br><sup>")
-    fig.update_layout(height=310, margin=dict(l=5, r=5, t=95, b=5),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0,
+    entries = sum(1 for trace in fig.data if trace.name and trace.showlegend is not False)
+    fig.update_layout(height=310 + 22 * entries, margin=dict(l=5, r=5, t=60, b=5),
+                      legend=dict(orientation="h", yanchor="top", y=-0.3, x=0,
                                   xanchor="left", font=dict(size=13)),
                       title=dict(text=title, font=dict(size=17)))
     fig.update_xaxes(tickangle=-20, tickfont=dict(size=13))

@@ -105,6 +105,8 @@ def test_a_chart_fits_a_briefing_column_with_its_subtitle_beneath(atlas, key):
     fig = chart_kinds.figure(key, _input(atlas), theme.PRESENTER)
     full_title = fig.layout.title.text
     fig, subtitle = charts.in_column(fig)
-    assert fig.layout.height == 310 and fig.layout.legend.y == 1.0
+    entries = sum(1 for t in fig.data if t.name and t.showlegend is not False)
+    assert fig.layout.height == 310 + 22 * entries  # the legend under the plot, a line each
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
     assert "<sup>" not in fig.layout.title.text and full_title.startswith(fig.layout.title.text)
     assert subtitle and "<br>" not in subtitle and "</sup>" not in subtitle
