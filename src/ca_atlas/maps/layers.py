@@ -27,8 +27,13 @@ def _pick(full, part, name: str, make) -> list[dict]:
     ``full``, made for ``part`` alone."""
     if full is None:
         return [f for _, f in make(part)]
-    table = memo.per_object(full, name, lambda: dict(make(full)))
+    table = _table(full, name, make)
     return [table[i] for i in part.index if i in table]
+
+
+def _table(full, name: str, make) -> dict:
+    """Row label -> feature for every row of ``full`` ``make`` gives one, made once."""
+    return memo.per_object(full, name, lambda: dict(make(full)))
 
 
 def corridor_label(seg) -> str:
@@ -201,8 +206,7 @@ def located_positions(atlas: Atlas) -> dict:
     """Row label -> position in :func:`project_features` of the whole dataset (the order
     of the base's :class:`.reference.ProjectPoints`), made once per dataset."""
     def build():
-        table = memo.per_object(atlas.projects, "projects",
-                                lambda: dict(_project_features(atlas.projects)))
+        table = _table(atlas.projects, "projects", _project_features)
         return {label: n for n, label in enumerate(table)}
     return memo.per_object(atlas.projects, "project positions", build)
 
