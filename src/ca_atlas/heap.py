@@ -4,9 +4,9 @@ A dataset load (or a store filled from the files) makes millions of objects that
 alive. While it runs, Python's cyclic garbage collector starts a full pass each time the
 heap has grown by a quarter, walking every object already made: at 10,000 projects that
 was a tenth of a load from the files and a third of one from the store, and in a server
-process already holding a dataset, 130-250 ms per pass. :func:`bulk_build` turns the collector off for the
-duration (reference counting still frees what the build drops) and back on after; the
-next ordinary collection finds any cycle the build left. A leaf module.
+process already holding a dataset, 130-250 ms per pass. :func:`bulk_build` turns the
+collector off for the duration (reference counting still frees what the build drops) and
+back on after; the next ordinary collection finds any cycle the build left. A leaf module.
 """
 
 from __future__ import annotations
