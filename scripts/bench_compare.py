@@ -155,21 +155,19 @@ class App:
     def __init__(self, name: str):
         self.name = name
         self.server = None
-        self._expected: int | None = None
 
     def watch(self, page, expected: int) -> None:
         """Arm the page's watcher (:data:`WATCH_JS`) for the next change: it must show
-        ``expected`` projects. Called by :meth:`choose` just before its last click."""
+        ``expected`` projects. Called just before the click that makes the change."""
         page.evaluate(WATCH_JS, [ab.MAP_IFRAME, ab.READY,
                                  ATLAS_COUNT_JS if self.name == "atlas" else BASELINE_COUNT_JS])
         page.evaluate("n => Object.assign(window.benchWatch, "
                       "{expected: n, clicked: null, shown: null})", expected)
 
-    def change(self, page, label: str | None, previous: str | None, expected: int) -> float:
+    def change(self, page, label: str | None, expected: int) -> float:
         """Seconds from the click that shows ``label`` (or all) until the map, drawn,
         shows ``expected`` projects, both read from the page's clock."""
-        self._expected = expected
-        started = self.choose(page, label, previous)
+        started = self.choose(page, label, lambda: self.watch(page, expected))
         deadline = started + STEP_TIMEOUT_S
         while time.perf_counter() < deadline:
             if self.server is not None and self.server.process.poll() is not None:
@@ -182,11 +180,6 @@ class App:
             page.wait_for_timeout(50)
         raise TimeoutError(f"{self.name}: expected {expected} projects after {label or 'all'}")
 
-    def _arm(self, page) -> None:
-        if self._expected is not None:
-            self.watch(page, self._expected)
-            self._expected = None
-
     def shown(self, page) -> int:
         frame = page.locator(ab.MAP_IFRAME).first.element_handle(timeout=2_000).content_frame()
         if frame is None:
@@ -196,36 +189,22 @@ class App:
             return state.dom_project_count if state.raw["ready"] else -1
         return frame.evaluate(f"() => ({BASELINE_COUNT_JS})(window)")
 
-    def choose(self, page, label: str | None, previous: str | None) -> float:
-        """Show one sector (``label``) or all (None), from ``previous``: one rerun. Returns
-        when the last action began (``time.perf_counter()``): opening a list or typing
-        into it differs between the two apps' widgets and is not the app's time."""
-        if self.name == "baseline":
-            page.get_by_test_id("stSelectbox").first.click()
-            option = page.get_by_role("option", name=label or "All sectors", exact=True)
-            option.wait_for()
-            self._arm(page)
-            started = time.perf_counter()
-            option.click()
-            return started
-        box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
-            has=page.get_by_text("Sector", exact=True))
-        if label is None:  # remove the one tag
-            remove = box.locator("[data-tag]").first.get_by_role("button").first
-            remove.wait_for()
-            self._arm(page)
-            started = time.perf_counter()
-            remove.click()
-            return started
-        box.locator("input").first.click()
-        # the list is virtualised: an option far down is not in the page until typed
-        page.keyboard.type(label)
-        option = page.get_by_role("option", name=label, exact=True)
+    def choose(self, page, label: str | None, before_click) -> float:
+        """Show one sector (``label``) or all (None): one rerun. ``before_click`` runs
+        just before the click that makes the change. Returns when that click began
+        (``time.perf_counter()``): opening a list or typing into it differs between the
+        two apps' widgets and is not the app's time."""
+        if self.name == "atlas":  # a sector, or none, in the sidebar's multiselect
+            started = []
+            ab.choose_sector(page, label,
+                             lambda: (before_click(), started.append(time.perf_counter())))
+            return started[0]
+        page.get_by_test_id("stSelectbox").first.click()
+        option = page.get_by_role("option", name=label or "All sectors", exact=True)
         option.wait_for()
-        self._arm(page)
+        before_click()
         started = time.perf_counter()
         option.click()
-        page.keyboard.press("Escape")
         return started
 
 
@@ -297,17 +276,15 @@ def measure(app: App, server, browser, counts: dict, sectors: list[tuple[str, st
         page.reload()
         until_shown(app, page, counts[None], time.perf_counter())
         page.wait_for_timeout(1_000)
-        previous = None
         for step in steps:
             key, label = (step or (None, None))
             page.wait_for_timeout(500)
             before = wire.received
-            out["filter_s"].append(app.change(page, label, previous, counts[key]))
+            out["filter_s"].append(app.change(page, label, counts[key]))
             print(f"  {app.name}: sector {label or 'all'}: {out['filter_s'][-1]:.2f} s",
                   flush=True)
             page.wait_for_timeout(700)  # a second rerun's frames count too
             out["filter_bytes"].append(wire.received - before)
-            previous = label
         out["back_bytes"] = out["filter_bytes"][-1]
         out["pan_zoom_bytes"] = pan_and_zoom(page, wire)
         base_rss = rss_bytes(server.process.pid)

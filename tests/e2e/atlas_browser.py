@@ -263,6 +263,28 @@ def assert_no_exception(page) -> None:
         raise AssertionError(f"the app shows an exception:\n{texts}")
 
 
+def choose_sector(page, label: str | None, before_click=lambda: None) -> None:
+    """Show one sector (its ``label``) through the sidebar, as a person does, or (None)
+    remove the one chosen: one rerun. ``before_click`` runs just before the click that
+    makes the change (opening the list and typing into it come first)."""
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
+        has=page.get_by_text("Sector", exact=True))
+    if label is None:
+        remove = box.locator("[data-tag]").first.get_by_role("button").first
+        remove.wait_for()
+        before_click()
+        remove.click()
+        return
+    box.locator("input").first.click()
+    # the list is virtualised: an option far down is not in the page until typed
+    page.keyboard.type(label)
+    option = page.get_by_role("option", name=label, exact=True)
+    option.wait_for()
+    before_click()
+    option.click()
+    page.keyboard.press("Escape")
+
+
 def map_frame(page, timeout_ms: float = 30_000):
     """The Frame of the folium map (the streamlit-folium component iframe)."""
     page.wait_for_selector(MAP_IFRAME, timeout=timeout_ms, state="attached")

@@ -257,19 +257,6 @@ def test_a_layer_file_that_cannot_be_had_is_said_on_the_map(guarded, app_url, at
     assert ab.probe(frame).raw["corridorPaths"] == 0
 
 
-def _choose_sector(page, label: str | None) -> None:
-    """Show one sector through the sidebar, as a person does; None removes the chosen one."""
-    box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
-        has=page.get_by_text("Sector", exact=True))
-    if label is None:
-        box.locator("[data-tag]").first.get_by_role("button").first.click()
-        return
-    box.locator("input").first.click()
-    page.keyboard.type(label)
-    page.get_by_role("option", name=label, exact=True).click()
-    page.keyboard.press("Escape")
-
-
 def test_sidebar_filter_changes_redraw_projects_in_the_same_map(guarded, app_url, atlas):
     """A filter change through the sidebar replaces the projects on the map the page
     keeps (no new map, no base fetched again); the projects come from the base's file of
@@ -289,9 +276,9 @@ def test_sidebar_filter_changes_redraw_projects_in_the_same_map(guarded, app_url
         previous = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(
             has=page.get_by_text("Sector", exact=True)).locator("[data-tag]").count()
         if previous and sector is not None:
-            _choose_sector(page, None)
+            ab.choose_sector(page, None)
             ab.wait_ready(page)
-        _choose_sector(page, model.SECTORS[sector] if sector else None)
+        ab.choose_sector(page, model.SECTORS[sector] if sector else None)
         ab.wait_ready(page)
         exp = expected(atlas, {"sector": sector} if sector else {})
         want = len(exp.placed_ids)
