@@ -88,3 +88,22 @@ def test_a_link_with_thousands_of_bad_values_opens_with_one_notice(page, app_url
     expect(toasts).to_have_count(1)
     expect(toasts.first).to_contain_text("Part of this link was ignored")
     assert page.locator(ab.EXCEPTION).count() == 0
+
+
+def test_a_new_server_answers_once_its_store_is_filled_and_its_dataset_loaded(data_dir,
+                                                                           tmp_path):
+    """Before /_stcore/health says ok (and so before anyone is sent to it), a first start
+    has filled the embedded store from the files and loaded the dataset: the first
+    visitor waits for neither (ca_atlas.ui.warmup)."""
+    from ca_atlas.store import engine, serving
+    from ca_atlas.store.store import Store
+
+    state = tmp_path / "state"
+    with ab.streamlit_server(data_dir, tmp_path / "server-ready.log",
+                             extra_env={"ATLAS_STATE_DIR": str(state)}) as server:
+        assert "projects (store-v1) ready in" in server.log_tail(40), server.log_tail(40)
+        assert list((state / "snapshots").glob("atlas-*.pickle"))
+        store = Store.open(f"sqlite:///{state / engine.STATE_FILE}")
+        assert not serving.is_empty(store)
+        status, _, body = _get(server.url + "/_atlas/ready")
+        assert (status, body.strip()) == (200, b"ok")
