@@ -297,7 +297,8 @@ def test_a_filter_change_leaves_the_base_map_and_its_key(mini_atlas, monkeypatch
 
 def test_the_page_s_views_name_their_projects_by_position_in_the_base(mini_atlas, monkeypatch):
     """The base keeps every located project's feature; a view sends positions there, and
-    they pick exactly the view's located projects."""
+    they pick exactly the view's located projects (a view of every project: all of them,
+    without listing each)."""
     from ca_atlas.maps import layers
 
     base = _component_args(mini_atlas, ViewState(), monkeypatch)["script"]
@@ -306,8 +307,11 @@ def test_the_page_s_views_name_their_projects_by_position_in_the_base(mini_atlas
     for state in (ViewState(), ViewState(sectors=("power",)), ViewState(countries=("KGZ",))):
         sent = _component_args(mini_atlas, state, monkeypatch)["feature_group"]
         assert '"project_id"' not in sent  # no feature travels with the view
-        [positions] = re.findall(r"atlasPoints\.pick\((\[[0-9, ]*\])\)", sent)
-        picked = [points[n]["properties"]["project_id"] for n in json.loads(positions)]
+        [positions] = re.findall(r"atlasPoints\.pick\((\[[0-9, ]*\]|null)\)", sent)
+        positions = json.loads(positions)
+        assert (positions is None) == (state == ViewState()), state  # every project: null
+        picked = [points[n]["properties"]["project_id"]
+                  for n in (range(len(points)) if positions is None else positions)]
         view = query.apply(mini_atlas, state).projects
         assert picked == view[view["lat"].notna()]["id"].tolist(), state
     # past the limit, the base has no points and the view carries its features

@@ -211,6 +211,17 @@ def located_positions(atlas: Atlas) -> dict:
     return memo.per_object(atlas.projects, "project positions", build)
 
 
+def _view_positions(atlas: Atlas, view: View) -> list[int] | None:
+    """The positions of the view's located projects in the base's points, or None when
+    the view shows every project (then the browser takes them all: 10,000 positions are
+    neither listed nor sent). Once per view's frame."""
+    if view.projects is atlas.projects:
+        return None
+    positions = located_positions(atlas)
+    return memo.per_view(view.projects, "positions",
+                         lambda: [positions[i] for i in view.projects.index if i in positions])
+
+
 def project_on_each(scale: float) -> JsCode:
     """``onEachFeature`` of the project circles: each is styled in the browser from its
     feature's sector and radius (a style computed in Python per feature makes folium ship
@@ -238,7 +249,8 @@ def project_on_each(scale: float) -> JsCode:
 
 class ProjectsByPosition(MacroElement):
     """A view's project circles from the base's features (:class:`.reference.ProjectPoints`),
-    named by position: drawn as folium's GeoJSON layer with circle markers would draw them."""
+    named by position (None: every one): drawn as folium's GeoJSON layer with circle
+    markers would draw them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -250,7 +262,7 @@ class ProjectsByPosition(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, positions: list[int], on_each: JsCode):
+    def __init__(self, positions: list[int] | None, on_each: JsCode):
         super().__init__()
         self._name = "ProjectsByPosition"
         self.positions = positions
@@ -294,12 +306,11 @@ def project_layer(view: View, selected: str | None = None,
     if atlas is not None and reference_points and points_by_position(atlas):
         # the features are the base's (:class:`.reference.ProjectPoints`): the view names
         # them by position, a few bytes each instead of a whole feature
-        positions = located_positions(atlas)
-        shown = [positions[i] for i in view.projects.index if i in positions]
+        shown = _view_positions(atlas, view)
         features = None
     else:
         shown = features = project_features(view.projects, atlas)
-    if not shown:
+    if shown is not None and not shown:
         return group
     target = group
     if cluster:

@@ -97,10 +97,11 @@ class ShowOnly(MacroElement):
 
 
 class ProjectPoints(MacroElement):
-    """Defines ``atlasPoints.pick(positions)``: features of every located project of the
-    dataset, in :func:`.layers.located_positions` order. Inline, or (with ``url``, set by
-    :func:`.layer_files.serve_layers`) fetched once when a view first needs them, with
-    folium's own synchronous request: the view's script that asks goes on with them."""
+    """Defines ``atlasPoints.pick(positions)`` (``null``: all): features of every located
+    project of the dataset, in :func:`.layers.located_positions` order. Inline, or (with
+    ``url``, set by :func:`.layer_files.serve_layers`) fetched once when a view first
+    needs them, with folium's own synchronous request: the view's script that asks goes
+    on with them."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -113,9 +114,10 @@ class ProjectPoints(MacroElement):
             }
             return features || [];
           };
-          return {pick: (positions) => {
+          return {pick: (positions) => {  // null: every feature
             const all = load();
-            return positions.map((n) => all[n]).filter((f) => f !== undefined);
+            return positions === null ? all
+              : positions.map((n) => all[n]).filter((f) => f !== undefined);
           }};
         })();
         {% endmacro %}

@@ -54,8 +54,9 @@ def _line(error: DatasetError | StoreError | None) -> str:
 
 
 def _map_page(atlas: Atlas) -> None:
-    """The map page's first view, built once and thrown away: what it keeps per dataset
-    stays (memoised), and its modules are imported."""
+    """The map page's first view and one filtered view, built once and thrown away: what
+    it keeps per dataset stays (memoised), its modules are imported, and what pandas and
+    Arrow set up on the first filter of a process (tens of milliseconds) is done."""
     # not streamlit_folium: a component declared before Streamlit's runtime runs is not
     # registered with it, and the page would find no component to load
     from .. import maps
@@ -65,6 +66,9 @@ def _map_page(atlas: Atlas) -> None:
     maps.base_map(atlas, height=680, basemap=default.basemap, reference=True,
                   layers_from=state.layer_files_path())
     maps.view_layers(atlas, query.apply(atlas, default), default, reference=True)
+    if len(atlas.projects):
+        narrowed = view.ViewState(sectors=(str(atlas.projects["sector"].iloc[0]),))
+        maps.view_layers(atlas, query.apply(atlas, narrowed), narrowed, reference=True)
 
 
 @contextmanager
