@@ -14,10 +14,10 @@ sends nobody to a replica still loading.
 
 import asyncio
 import contextlib
-import logging
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.logger import get_logger
 
 from ca_atlas.readiness import Readiness
 from ca_atlas.server import LayerFiles, SecurityHeaders
@@ -28,7 +28,7 @@ async def prepared(_app):
     from ca_atlas.ui import warmup
 
     line = await asyncio.to_thread(warmup.prepare)
-    logging.getLogger("ca_atlas").warning("atlas: %s", line)
+    get_logger("ca_atlas").info("atlas: %s", line)  # Streamlit's format and level
     yield
 
 

@@ -63,7 +63,7 @@ def _map_page(atlas: Atlas) -> None:
     from . import briefing_draft, details  # noqa: F401 - the page's own
 
     default = view.ViewState()
-    maps.base_map(atlas, height=680, basemap=default.basemap, reference=True,
+    maps.base_map(atlas, basemap=default.basemap, reference=True,
                   layers_from=state.layer_files_path())
     maps.view_layers(atlas, query.apply(atlas, default), default, reference=True)
     if len(atlas.projects):
