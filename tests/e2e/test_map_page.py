@@ -292,3 +292,36 @@ def test_sidebar_filter_changes_redraw_projects_in_the_same_map(guarded, app_url
     assert len(fetched) - files_at_start <= 1, fetched
     assert len(set(fetched)) == len(fetched), fetched
     guarded.assert_clean()
+
+
+_MARKERS_JS = """() => {
+  const out = [];
+  window.map.eachLayer((l) => {
+    if (l instanceof L.Marker && l._icon) {
+      const p = window.map.latLngToLayerPoint(l.getLatLng()).round();
+      out.push({transform: l._icon.style.transform, x: p.x, y: p.y,
+                at: l._icon._leaflet_pos});
+    }
+  });
+  return {markers: out, pane: window.map.getPane("mapPane").style.transform};
+}"""
+
+
+def test_markers_sit_at_their_places_without_a_layer_each(guarded, app_url, atlas):
+    """Cluster icons and capital labels are placed with a 2D translate: Leaflet's 3D one
+    gave each its own compositing layer, paid for on every frame of every rerun. They sit
+    at their places before and after a zoom, and the map's panes keep 3D transforms."""
+    page = guarded.page
+    open_map(page, app_url, {}, expected(atlas, {}))
+    frame = ab.map_frame(page)
+    for zoom_in in (False, True):
+        if zoom_in:
+            frame.evaluate("() => window.map.setZoom(window.map.getZoom() + 1)")
+            page.wait_for_timeout(800)
+        placed = frame.evaluate(_MARKERS_JS)
+        assert len(placed["markers"]) >= 5, placed
+        for marker in placed["markers"]:
+            assert marker["transform"] == f"translate({marker['x']}px, {marker['y']}px)", marker
+            assert (marker["at"]["x"], marker["at"]["y"]) == (marker["x"], marker["y"]), marker
+        assert "translate3d" in placed["pane"], placed["pane"]
+    guarded.assert_clean()

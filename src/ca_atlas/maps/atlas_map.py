@@ -20,7 +20,16 @@ from ..query import View, ViewState
 from ..theme import NORMAL, Theme
 from . import grid, layer_files, reuse
 from .base import BOUNDS, CENTER, ZOOM, RegionMap, basemap_layers, tile_layers
-from .controls import AccessibleMap, FitToFrame, FitView, Legend, LegendFill, MetricScale, legend_html
+from .controls import (
+    AccessibleMap,
+    FitToFrame,
+    FitView,
+    FlatMarkers,
+    Legend,
+    LegendFill,
+    MetricScale,
+    legend_html,
+)
 from .layers import (
     RING_PANE,
     corridor_layer,
@@ -49,6 +58,7 @@ def base_map(atlas: Atlas, *, theme: Theme = NORMAL, height: int = 640,
                    control_scale=False, prefer_canvas=False, min_zoom=3, height=height,
                    zoom_snap=0.25, zoom_delta=0.5)
     m.add_child(AccessibleMap())  # first: the layers' scripts call it
+    m.add_child(FlatMarkers())  # before any marker is placed
     if center is None:
         m.fit_bounds(BOUNDS)
     m.add_child(MetricScale())

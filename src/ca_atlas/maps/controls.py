@@ -15,6 +15,40 @@ REACH_BY_LABEL = JsCode("function (feature, layer) {"
                         " atlasA11y.reach(layer, feature.properties.label); }")
 
 
+class FlatMarkers(MacroElement):
+    """Markers (the clusters' count icons, the grid's cells) placed with a 2D translate.
+
+    Leaflet places each marker with ``translate3d``, and Chrome gives every element with
+    a 3D transform a compositing layer of its own: with hundreds of cluster icons, every
+    frame of the page (each of a rerun's updates too) spent 7-11 ms sorting layers. A 2D
+    translate puts them on the marker pane's layer. The map's own panes keep their 3D
+    transforms, so panning and zoom animate as before."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (!L.Marker.prototype._atlasFlat) {
+          L.Marker.include({
+            _atlasFlat: true,
+            _setPos: function (pos) {
+              [this._icon, this._shadow].forEach((el) => {
+                if (el) {
+                  el._leaflet_pos = pos;
+                  el.style.transform = "translate(" + pos.x + "px," + pos.y + "px)";
+                }
+              });
+              this._zIndex = pos.y + this.options.zIndexOffset;
+              this._resetZIndex();
+            }
+          });
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self):
+        super().__init__()
+        self._name = "FlatMarkers"
+
+
 class AccessibleMap(MacroElement):
     """Accessible names and keyboard reach for what the map draws; add it before the layers.
 
