@@ -2,6 +2,7 @@
 dataset loaded before anyone asks, the page then served from that; a failure only told."""
 
 import pytest
+from atlas_fixtures import write_dataset
 
 from ca_atlas.store import serving
 from ca_atlas.store.store import Store
@@ -34,8 +35,6 @@ def test_a_dataset_that_fails_is_told_in_the_log_and_nothing_is_stored(state_dir
                                                                         monkeypatch):
     projects = mini_records["projects"]
     projects[0]["lat"] = 95.0
-    from atlas_fixtures import write_dataset
-
     broken = write_dataset(mini_dir.parent / "broken", projects=projects)
     monkeypatch.setenv("ATLAS_DATA_DIR", str(broken))
     line = warmup.prepare()  # does not raise: the first page shows the problems
