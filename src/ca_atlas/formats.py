@@ -142,20 +142,63 @@ def _compose(name: str, text: str, spans: list[tuple[int, int, int]] | None = No
     collection start ends (0-based). A collection's end is left out: a block mapping's
     end is only noticed at the next item.
     """
-    # One frame per open collection: [value, key or _NO_KEY, start mark].
+    # One frame per open collection: [value, key or no_key, start mark]. The loop looks
+    # at each event's class once (850,000 events for 10,000 projects): the checks below
+    # are what isinstance tests against PyYAML's event classes did, in the same order.
     stack: list[list] = []
     documents = 0
     result: Any = None
     no_key = object()
-
-    def add(value: Any, mark: Any) -> None:
-        nonlocal result
+    spans_wanted = False  # the top-level collection is a list and spans are asked for
+    last = None  # the latest event inside the current top-level item, past its first
+    for event in yaml.parse(text, Loader=_LOADER):
+        cls = event.__class__
+        if cls is _SCALAR or cls is _MAPPING or cls is _SEQUENCE:
+            if event.anchor is not None:
+                raise error(name, f"uses a YAML anchor at {_at(event.start_mark)}: "
+                                   f"{_NO_ANCHORS}")
+            if event.tag is not None:
+                raise error(name, f"uses the YAML tag {quote(event.tag, 60)} at "
+                                   f"{_at(event.start_mark)}: the dataset files use plain "
+                                   "YAML without tags")
+            if spans_wanted and stack:
+                if len(stack) == 1:  # an item of the top-level collection starts
+                    _span_ends(spans, last)
+                    end = event.end_mark
+                    spans.append((event.start_mark.line, end.line, end.column))
+                    last = None
+                else:  # events come in the text's order: the item's last one ends last
+                    last = event
+            if cls is not _SCALAR:
+                if len(stack) >= MAX_DEPTH:
+                    raise error(name, f"nests deeper than {MAX_DEPTH} levels at "
+                                       f"{_at(event.start_mark)}")
+                if not stack:
+                    spans_wanted = spans is not None and cls is _SEQUENCE
+                stack.append([{} if cls is _MAPPING else [], no_key, event.start_mark])
+                continue
+            value, mark = _scalar(name, event), event.start_mark
+        elif cls is _MAPPING_END or cls is _SEQUENCE_END:
+            value, _, mark = stack.pop()
+            if spans_wanted and not stack:
+                _span_ends(spans, last)
+        elif cls is yaml.AliasEvent:
+            raise error(name, f"uses a YAML alias at {_at(event.start_mark)}: {_NO_ANCHORS}")
+        elif cls is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise error(name, f"holds a second YAML document at {_at(event.start_mark)}; "
+                                   "a dataset file is one document")
+            continue
+        else:
+            continue
+        # the value goes into the collection open around it (or is the document)
         if not stack:
             result = value
-            return
+            continue
         frame = stack[-1]
         container = frame[0]
-        if isinstance(container, list):
+        if container.__class__ is list:
             container.append(value)
         elif frame[1] is no_key:
             if isinstance(value, (list, dict)):
@@ -169,42 +212,18 @@ def _compose(name: str, text: str, spans: list[tuple[int, int, int]] | None = No
         else:
             container[frame[1]] = value
             frame[1] = no_key
-
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise error(name, f"uses a YAML alias at {_at(event.start_mark)}: {_NO_ANCHORS}")
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            if event.anchor is not None:
-                raise error(name, f"uses a YAML anchor at {_at(event.start_mark)}: "
-                                   f"{_NO_ANCHORS}")
-            if event.tag is not None:
-                raise error(name, f"uses the YAML tag {quote(event.tag, 60)} at "
-                                   f"{_at(event.start_mark)}: the dataset files use plain "
-                                   "YAML without tags")
-        if spans is not None and stack and isinstance(stack[0][0], list) and isinstance(
-                event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            end = event.end_mark
-            if len(stack) == 1:  # an item of the top-level collection starts
-                spans.append((event.start_mark.line, end.line, end.column))
-            elif (end.line, end.column) > spans[-1][1:]:
-                spans[-1] = (spans[-1][0], end.line, end.column)
-        if isinstance(event, yaml.ScalarEvent):
-            add(_scalar(name, event), event.start_mark)
-        elif isinstance(event, yaml.CollectionStartEvent):
-            if len(stack) >= MAX_DEPTH:
-                raise error(name, f"nests deeper than {MAX_DEPTH} levels at "
-                                   f"{_at(event.start_mark)}")
-            container = {} if isinstance(event, yaml.MappingStartEvent) else []
-            stack.append([container, no_key, event.start_mark])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            container, _, mark = stack.pop()
-            add(container, mark)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise error(name, f"holds a second YAML document at {_at(event.start_mark)}; "
-                                   "a dataset file is one document")
     return result
+
+
+def _span_ends(spans: list[tuple[int, int, int]], last: Any) -> None:
+    """The last span ends where ``last`` (the item's latest event, if any) ends."""
+    if last is not None:
+        end = last.end_mark
+        spans[-1] = (spans[-1][0], end.line, end.column)
+
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def parse_yaml(name: str, text: str, top: type = list,
