@@ -27,7 +27,8 @@ def _shapes(digest: str, raw: bytes) -> Any:
     """The countries' shapes from a boundaries file's bytes, read by the loader's own reader
     (built once per file: a save stays cheap)."""
     frame = geodata.read({BOUNDARIES: raw}, BOUNDARIES, [])
-    return geodata.country_shapes(frame) if frame is not None else None
+    # a dict: a pandas lookup per project cost more than the point's test itself
+    return dict(geodata.country_shapes(frame).items()) if frame is not None else None
 
 
 def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) -> str | None:
@@ -43,7 +44,7 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
     # again for each: 2.6 s when a store is filled with 10,000)
     digest = memo.per_object(raw, "sha256", lambda: hashlib.sha256(raw).hexdigest())
     shapes = _shapes(digest, raw)
-    if shapes is None or country not in shapes.index:
+    if shapes is None or country not in shapes:
         return None
     km = integrity.km_outside(shapes[country], lat, lon)
     if km <= integrity.COUNTRY_TOLERANCE_KM:
@@ -51,13 +52,17 @@ def outside_country(stored: dict[str, bytes], lat: Any, lon: Any, country: Any) 
     return integrity.outside_message(lat, lon, country, km)
 
 
-def currencies(stored: dict[str, bytes]) -> set[str] | None:
-    """The currencies fx_rates.csv has rates for (and USD); None without the file."""
+def currencies(stored: dict[str, bytes]) -> frozenset[str] | None:
+    """The currencies fx_rates.csv has rates for (and USD); None without the file. Read
+    once per file's bytes (every project of a release is checked against it)."""
     raw = stored.get(FX)
     if raw is None:
         return None
-    rows = csv.reader(io.StringIO(raw.decode("utf-8", "replace")))
-    return {row[0].strip() for row in rows if row} | {"USD"}
+
+    def read() -> frozenset[str]:
+        rows = csv.reader(io.StringIO(raw.decode("utf-8", "replace")))
+        return frozenset({row[0].strip() for row in rows if row} | {"USD"})
+    return memo.per_object(raw, "currencies", read)
 
 
 def check_project(stored: dict[str, bytes], document: Any, file: str, row: int,
