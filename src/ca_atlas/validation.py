@@ -7,6 +7,7 @@ the atlas only when no error is left.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -74,6 +75,13 @@ def url_problem(value: Any) -> str | None:
     """Why ``value`` is not a well-formed http(s) URL, or None when it is."""
     if not isinstance(value, str) or not value.strip():
         return "expected a URL"
+    return _text_url_problem(value)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _text_url_problem(value: str) -> str | None:
+    """:func:`url_problem` of a text (answered once per text: many records of a dataset
+    cite the same pages)."""
     if len(value) > 2000:
         return f"URL {quote(value)} is longer than 2,000 characters"
     if any(c.isspace() for c in value.strip()):
