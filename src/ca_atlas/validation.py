@@ -75,15 +75,15 @@ def url_problem(value: Any) -> str | None:
     """Why ``value`` is not a well-formed http(s) URL, or None when it is."""
     if not isinstance(value, str) or not value.strip():
         return "expected a URL"
+    if len(value) > 2000:  # checked before the cache, so that it keeps no long text
+        return f"URL {quote(value)} is longer than 2,000 characters"
     return _text_url_problem(value)
 
 
 @functools.lru_cache(maxsize=16_384)
 def _text_url_problem(value: str) -> str | None:
-    """:func:`url_problem` of a text (answered once per text: many records of a dataset
-    cite the same pages)."""
-    if len(value) > 2000:
-        return f"URL {quote(value)} is longer than 2,000 characters"
+    """:func:`url_problem` of a text of at most 2,000 characters (answered once per text:
+    many records of a dataset cite the same pages)."""
     if any(c.isspace() for c in value.strip()):
         return f"URL {quote(value)} contains white space"
     try:
