@@ -1,11 +1,10 @@
 """The map: projects, corridors and risk notes over the region, with the chosen record."""
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ca_atlas import maps, summaries
 from ca_atlas.popups import usd_text
-from ca_atlas.ui import briefing_draft, details, page, state
+from ca_atlas.ui import briefing_draft, details, map_component, page, state
 
 ctx = page.start("map")
 atlas, view_state, view = ctx.atlas, ctx.state, ctx.view
@@ -33,17 +32,12 @@ with map_col:
     # Corridors and risk notes are part of it too; a view sends which of them it shows.
     # Its big layers are files the browser fetches once (by content hash), so a view not
     # shown before sends the view's layers and not the base again.
-    base = maps.base_map(atlas, theme=ctx.theme, height=height, basemap=view_state.basemap,
-                         reference=True, layers_from=state.layer_files_path())
-    out = st_folium(base, key="atlas-map", height=height, use_container_width=True,
-                    returned_objects=["last_active_drawing"],
-                    feature_group_to_add=maps.view_layers(atlas, view, view_state,
-                                                          theme=ctx.theme, reference=True),
-                    layer_control=maps.layer_control(),
-                    # st_folium renders the map itself again below: a first whole-page
-                    # render would serialise every layer once more for nothing (the
-                    # component's arguments are the same without it; a test checks)
-                    render=False)
+    base = map_component.atlas_base(atlas, theme=ctx.theme, height=height,
+                                    basemap=view_state.basemap)
+    out = map_component.show(base, maps.view_layers(atlas, view, view_state, theme=ctx.theme,
+                                                    reference=True),
+                             key="atlas-map", height=height,
+                             returned_objects=["last_active_drawing"])
     clicked = details.clicked_project(out)
     if clicked and clicked != view_state.project:
         state.set_view_state(view_state.with_(project=clicked))

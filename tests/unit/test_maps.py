@@ -258,8 +258,9 @@ def test_identical_inputs_give_byte_identical_html(mini_atlas):
     assert not re.search(r"_[0-9a-f]{32}\b", render(mini_atlas, state))
 
 
-def _component_args(atlas, state, monkeypatch, render=False, layers_from=None):
-    """What the map page hands to the streamlit-folium component for ``state``."""
+def _component_args(atlas, state, monkeypatch, layers_from=None):
+    """What st_folium hands to the streamlit-folium component for the map page's maps
+    (the page sends the same: tests/app/test_map_component.py)."""
     import streamlit_folium
 
     captured = {}
@@ -271,16 +272,9 @@ def _component_args(atlas, state, monkeypatch, render=False, layers_from=None):
                       layers_from=layers_from),
         key="atlas-map", height=680, returned_objects=["last_active_drawing"],
         feature_group_to_add=maps.view_layers(atlas, view, state, reference=True),
-        layer_control=maps.layer_control(), use_container_width=True, render=render)
+        layer_control=maps.layer_control(), use_container_width=True)
     captured.pop("on_change")
     return captured
-
-
-def test_the_page_can_skip_folium_s_first_render(mini_atlas, monkeypatch):
-    """The map page passes render=False (st_folium renders the map again anyway)."""
-    state = ViewState(project="kg-naryn-bridge")
-    assert (_component_args(mini_atlas, state, monkeypatch, render=False)
-            == _component_args(mini_atlas, state, monkeypatch, render=True))
 
 
 def test_a_filter_change_leaves_the_base_map_and_its_key(mini_atlas, monkeypatch):
