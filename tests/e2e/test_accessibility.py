@@ -231,6 +231,32 @@ def test_map_features_are_named_and_reached_by_keyboard(guarded, app_url, atlas)
     guarded.assert_clean()
 
 
+#: Texts whose escaped forms the map decodes into accessible names: what the server sends
+#: (``safe.text`` of odd names) and entities it never writes, which take the parser's path.
+NAMES = ["Oil & gas", "<img src=x onerror=alert(1)>", "it's \"quoted\" `x` ${1+1} {a} \\",
+         "Ташкент – Šiauliai 😀", "&amp; written out", "&#36; written out", ""]
+ENTITIES = ["&nbsp;&copy;", "&#128;&#150;&#159;", "&#0;", "&#55296;", "&#1114112;",
+            "&#128512;", "&#x41;&#X42;", "&ampx &amp", "&#1234567;", "a & b", "&#65;&#160;"]
+
+
+def test_map_names_decode_as_the_html_parser_does(guarded, app_url):
+    """A feature's accessible name is its escaped label decoded: the map's fast decoder
+    must read every label exactly as the browser's HTML parser would."""
+    from ca_atlas import safe
+
+    page = guarded.page
+    _open(page, app_url, "/", {})
+    frame = ab.map_frame(page)
+    texts = [safe.text(name) for name in NAMES] + ENTITIES
+    pairs = frame.evaluate("""(texts) => texts.map((t) => {
+        const box = document.createElement('textarea'); box.innerHTML = t;
+        return [atlasA11y.text(t), box.value]; })""", texts)
+    for text, (decoded, parsed) in zip(texts, pairs, strict=True):
+        assert decoded == parsed, (text, decoded, parsed)
+    assert [decoded for decoded, _ in pairs[:len(NAMES)]] == NAMES
+    guarded.assert_clean()
+
+
 # -- the controls' icons -----------------------------------------------------------------
 
 CONTROLS = (".leaflet-control-layers-toggle", ".leaflet-control-zoom-fullscreen")
