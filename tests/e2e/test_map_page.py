@@ -325,3 +325,35 @@ def test_markers_sit_at_their_places_without_a_layer_each(guarded, app_url, atla
             assert (marker["at"]["x"], marker["at"]["y"]) == (marker["x"], marker["y"]), marker
         assert "translate3d" in placed["pane"], placed["pane"]
     guarded.assert_clean()
+
+
+def test_grid_counts_follow_the_zoom(guarded, atlas, monkeypatch):
+    """Past the point limit the map draws counts per grid cell, the level for its zoom:
+    every located project counted once at each level, finer cells as the reader zooms in
+    (each level's cells are only made when first shown)."""
+    from ca_atlas import assets, maps, offline_html, query
+    from ca_atlas.maps import grid
+    from ca_atlas.query import ViewState
+
+    assets.configure_assets("local")
+    monkeypatch.setattr(grid, "POINT_LIMIT", 10)
+    state = ViewState()
+    placed = atlas.projects[["lat", "lon"]].dropna()
+    levels = grid.levels(placed["lat"].to_numpy(float), placed["lon"].to_numpy(float))
+    page = guarded.page
+    page.set_content(offline_html.map_html(
+        maps.build_map(atlas, query.apply(atlas, state), state)))
+    shown = """(zoom) => { const map = Object.keys(window).filter((k) => k.startsWith('map_'))
+          .map((k) => window[k]).find((v) => v instanceof L.Map);
+        if (zoom !== null) { map.setZoom(zoom, {animate: false}); }
+        return new Promise((done) => setTimeout(() => done(
+          [...document.querySelectorAll('.atlas-grid-cell span')]
+            .map((s) => Number(s.textContent))), 300)); }"""
+    page.wait_for_function("() => document.querySelectorAll('.atlas-grid-cell').length > 0")
+    for zoom, level in ((None, 0), (6, 1), (8, 3), (4, 0)):
+        counts = page.evaluate(shown, zoom)
+        want = levels[level]["cells"]
+        assert sorted(counts) == sorted(c[2] for c in want), (zoom, len(counts), len(want))
+        assert sum(counts) == len(placed)
+    assert page.locator(".leaflet-marker-icon.atlas-grid-cell[role=button]").count() > 0
+    guarded.assert_clean()
