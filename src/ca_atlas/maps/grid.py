@@ -84,7 +84,7 @@ class GridCounts(MacroElement):
           // a level's cells are made when it is first shown: the finest has thousands,
           // and most views are never zoomed that far
           const built = levels.map(() => null);
-          const level = (k) => built[k] || (built[k] = L.layerGroup(levels[k].cells.map((c) => {
+          const cellsOf = (k) => built[k] || (built[k] = L.layerGroup(levels[k].cells.map((c) => {
             const m = L.marker([c[0], c[1]], {icon: icon(c[2]), keyboard: true});
             m.on('click', () => map.setView(m.getLatLng(), Math.min(map.getZoom() + 2, 18)));
             atlasA11y.reach(m, c[2] + ' projects in this area: Enter zooms in');
@@ -98,7 +98,7 @@ class GridCounts(MacroElement):
             levels.forEach((level, i) => { if (z >= level.min_zoom) { k = i; } });
             if (shown === k) { return; }
             if (shown !== null) { group.removeLayer(built[shown]); }
-            group.addLayer(level(k));
+            group.addLayer(cellsOf(k));
             shown = k;
           };
           map.on('zoomend', pick);  // a replaced view's group is off the map: no-op
