@@ -128,6 +128,11 @@ def _scalar(name: str, event: yaml.ScalarEvent) -> Any:
                        f"({quote(value.reason, 100, bare=True)})")
 
 
+#: The parser's event classes :func:`_compose` tells apart by identity.
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
 def _compose(name: str, text: str, spans: list[tuple[int, int, int]] | None = None) -> Any:
     """The single document in ``text``, built from the parser's events in one pass.
 
@@ -220,10 +225,6 @@ def _span_ends(spans: list[tuple[int, int, int]], last: Any) -> None:
     if last is not None:
         end = last.end_mark
         spans[-1] = (spans[-1][0], end.line, end.column)
-
-
-_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
-_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 def parse_yaml(name: str, text: str, top: type = list,
