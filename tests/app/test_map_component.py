@@ -7,6 +7,7 @@ import streamlit_folium
 from ca_atlas import maps, query, theme
 from ca_atlas.query import ViewState
 from ca_atlas.ui import map_component
+from ca_atlas.ui import state as ui_state
 
 STATES = [ViewState(), ViewState(sectors=("power",)), ViewState(countries=("UZB",)),
           ViewState(layers=("projects",)), ViewState(layers=("corridors", "risks")),
@@ -20,7 +21,7 @@ def _st_folium_args(atlas, state, look, monkeypatch) -> dict:
     view = query.apply(atlas, state)
     streamlit_folium.st_folium(
         maps.base_map(atlas, theme=look, height=680, basemap=state.basemap, reference=True,
-                      layers_from=map_component.state.layer_files_path()),
+                      layers_from=ui_state.layer_files_path()),
         key="atlas-map", height=680, returned_objects=["last_active_drawing"],
         feature_group_to_add=maps.view_layers(atlas, view, state, theme=look, reference=True),
         layer_control=maps.layer_control(), use_container_width=True)
